@@ -1,0 +1,411 @@
+//! HTTP: ureq, headers, retries, and turning responses into values or errors.
+//!
+//! One request is [`Transport::request`]: encode the params once, pick the idempotency key
+//! once, then send attempts until one gives an answer that [`should_retry`] does not want to
+//! repeat. Every decision about retrying lives in [`should_retry`]; every mapping from an HTTP
+//! answer to a result lives in [`RawResponse::into_result`].
+
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::client::{RequestOptions, Response};
+use crate::error::ApiError;
+use crate::{form, Error};
+
+/// Responses larger than this are refused rather than read into memory. Stripe's largest
+/// billing portal answer, a page of 100 expanded configurations, is well under 1 MiB.
+pub const MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// A `Retry-After` longer than this is ignored, as Stripe's libraries do.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+
+/// How many bytes of an unexpected body an error quotes.
+const SNIPPET_BYTES: usize = 200;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Method {
+    Get,
+    Post,
+}
+
+/// When to retry, and how long to wait in between.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RetryPolicy {
+    pub(crate) max_retries: u32,
+    pub(crate) initial_delay: Duration,
+    pub(crate) max_delay: Duration,
+}
+
+impl RetryPolicy {
+    /// The wait before retry number `retry` (1 for the first):
+    /// `max(initial, min(initial * 2^(retry-1), max) * jitter)` with `jitter` uniform in
+    /// [0.5, 1], then at least a `Retry-After` of 60 s or less. This is the formula of
+    /// Stripe's official libraries.
+    pub(crate) fn delay(&self, retry: u32, retry_after: Option<Duration>) -> Duration {
+        let exponent = retry.saturating_sub(1).min(31);
+        let backoff = self
+            .initial_delay
+            .saturating_mul(1 << exponent)
+            .min(self.max_delay);
+        let jitter = 0.5 + 0.5 * random_unit();
+        let delay = backoff.mul_f64(jitter).max(self.initial_delay);
+        match retry_after {
+            Some(wait) if wait <= MAX_RETRY_AFTER => delay.max(wait),
+            _ => delay,
+        }
+    }
+}
+
+/// Everything a [`Client`](crate::Client) shares between its clones.
+pub(crate) struct Transport {
+    pub(crate) agent: ureq::Agent,
+    pub(crate) base_url: String,
+    /// `Bearer <key>`: the only place the secret key lives.
+    pub(crate) authorization: String,
+    pub(crate) stripe_version: String,
+    pub(crate) user_agent: String,
+    pub(crate) retry: RetryPolicy,
+}
+
+/// One HTTP answer, read whole.
+struct RawResponse {
+    status: u16,
+    request_id: Option<String>,
+    should_retry: Option<bool>,
+    retry_after: Option<Duration>,
+    body: Vec<u8>,
+}
+
+/// A failed attempt, and whether trying again could help.
+struct Failure {
+    error: Error,
+    retryable: bool,
+}
+
+impl Transport {
+    /// Sends one logical request, retrying as [`should_retry`] says.
+    pub(crate) fn request<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        params: &(impl Serialize + ?Sized),
+        options: &RequestOptions,
+    ) -> Result<Response<T>, Error> {
+        options.check_headers()?;
+        let encoded = form::to_string(params)?;
+        let (url, body) = match method {
+            Method::Get if encoded.is_empty() => {
+                (format!("{}{path}", self.base_url), String::new())
+            }
+            Method::Get => (format!("{}{path}?{encoded}", self.base_url), String::new()),
+            Method::Post => (format!("{}{path}", self.base_url), encoded),
+        };
+        // Only POSTs change anything; one key for every attempt makes a retry after a lost
+        // answer safe, since Stripe replays the first result instead of acting twice.
+        let idempotency_key = match method {
+            Method::Post => Some(
+                options
+                    .idempotency_key
+                    .clone()
+                    .unwrap_or_else(new_idempotency_key),
+            ),
+            Method::Get => None,
+        };
+        let max_retries = options
+            .max_network_retries
+            .unwrap_or(self.retry.max_retries);
+
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let outcome = self.attempt(method, &url, &body, idempotency_key.as_deref(), options);
+            if attempts <= max_retries && should_retry(&outcome) {
+                let retry_after = outcome.as_ref().ok().and_then(|r| r.retry_after);
+                std::thread::sleep(self.retry.delay(attempts, retry_after));
+                continue;
+            }
+            let key = idempotency_key.as_deref();
+            return match outcome {
+                Ok(raw) => raw.into_result(attempts, idempotency_key),
+                Err(failure) => Err(failure.error.with_attempts(attempts, key)),
+            };
+        }
+    }
+
+    fn attempt(
+        &self,
+        method: Method,
+        url: &str,
+        body: &str,
+        idempotency_key: Option<&str>,
+        options: &RequestOptions,
+    ) -> Result<RawResponse, Failure> {
+        let mut request = ureq::http::Request::builder()
+            .method(match method {
+                Method::Get => ureq::http::Method::GET,
+                Method::Post => ureq::http::Method::POST,
+            })
+            .uri(url)
+            .header("authorization", &self.authorization)
+            .header(
+                "stripe-version",
+                options
+                    .stripe_version
+                    .as_deref()
+                    .unwrap_or(&self.stripe_version),
+            )
+            .header("user-agent", &self.user_agent);
+        if method == Method::Post {
+            request = request.header("content-type", "application/x-www-form-urlencoded");
+        }
+        if let Some(key) = idempotency_key {
+            request = request.header("idempotency-key", key);
+        }
+        if let Some(account) = &options.stripe_account {
+            request = request.header("stripe-account", account);
+        }
+        let result = match method {
+            Method::Get => request.body(()).map(|r| self.run(r, options)),
+            Method::Post => request.body(body).map(|r| self.run(r, options)),
+        };
+        let mut response = result
+            .map_err(|e| Failure {
+                error: Error::invalid_input(format!("cannot build the request: {e}")),
+                retryable: false,
+            })?
+            .map_err(map_ureq_error)?;
+
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_owned)
+        };
+        let status = response.status().as_u16();
+        let request_id = header("request-id");
+        let should_retry = header("stripe-should-retry").map(|v| v.eq_ignore_ascii_case("true"));
+        let retry_after = header("retry-after")
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(MAX_RESPONSE_BYTES)
+            .read_to_vec()
+            .map_err(|e| {
+                let mut failure = map_ureq_error(e);
+                failure.error = failure
+                    .error
+                    .with_response(Some(status), request_id.clone());
+                failure
+            })?;
+        Ok(RawResponse {
+            status,
+            request_id,
+            should_retry,
+            retry_after,
+            body,
+        })
+    }
+
+    fn run<B: ureq::AsSendBody>(
+        &self,
+        request: ureq::http::Request<B>,
+        options: &RequestOptions,
+    ) -> Result<ureq::http::Response<ureq::Body>, ureq::Error> {
+        if options.timeout.is_none() && options.connect_timeout.is_none() {
+            return self.agent.run(request);
+        }
+        // A per-request config copies the agent's, so it is made only when asked for.
+        let mut config = self.agent.configure_request(request);
+        if let Some(timeout) = options.timeout {
+            config = config.timeout_per_call(Some(timeout));
+        }
+        if let Some(timeout) = options.connect_timeout {
+            config = config.timeout_connect(Some(timeout));
+        }
+        self.agent.run(config.build())
+    }
+}
+
+/// The one place that decides whether an attempt is worth repeating.
+///
+/// Stripe's `Stripe-Should-Retry` header decides first. Without it: connection failures and
+/// timeouts are retried (the idempotency key makes that safe even when the request did
+/// arrive), and so are 409 (a conflict, often a concurrent request with the same key) and
+/// every 5xx. Other 4xx are the caller's to fix, and a 2xx is done.
+fn should_retry(outcome: &Result<RawResponse, Failure>) -> bool {
+    match outcome {
+        Err(failure) => failure.retryable,
+        Ok(response) if (200..300).contains(&response.status) => false,
+        Ok(response) => match response.should_retry {
+            Some(decided) => decided,
+            None => response.status == 409 || response.status >= 500,
+        },
+    }
+}
+
+fn map_ureq_error(error: ureq::Error) -> Failure {
+    use ureq::Error as E;
+    let (error, retryable) = match error {
+        E::Timeout(which) => (Error::timeout(format!("request timed out ({which})")), true),
+        E::Io(io) => match io.kind() {
+            std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => {
+                (Error::timeout(format!("request timed out: {io}")), true)
+            }
+            _ => (
+                Error::connection(format!("connection failed: {io}"), io),
+                true,
+            ),
+        },
+        E::HostNotFound => (
+            Error::connection("connection failed: host not found", "host not found"),
+            true,
+        ),
+        E::ConnectionFailed => (
+            Error::connection("connection failed", "connection failed"),
+            true,
+        ),
+        E::Protocol(e) => (
+            Error::connection(
+                format!("the server's reply is not valid HTTP: {e}"),
+                e.to_string(),
+            ),
+            true,
+        ),
+        e @ (E::Tls(_) | E::Rustls(_) | E::Pem(_) | E::TlsRequired) => (
+            Error::connection(format!("TLS failed: {e}"), e.to_string()),
+            false,
+        ),
+        E::BodyExceedsLimit(limit) => (
+            Error::invalid_response(format!("the response body is larger than {limit} bytes")),
+            false,
+        ),
+        E::LargeResponseHeader(..) => (
+            Error::invalid_response("the response headers are too large"),
+            false,
+        ),
+        e @ (E::BadUri(_) | E::Http(_) | E::RequireHttpsOnly(_) | E::InvalidProxyUrl) => (
+            Error::invalid_input(format!("cannot send the request: {e}")),
+            false,
+        ),
+        e => (
+            Error::connection(format!("request failed: {e}"), e.to_string()),
+            false,
+        ),
+    };
+    Failure { error, retryable }
+}
+
+/// Stripe's error envelope: `{"error": {...}}`.
+#[derive(Deserialize)]
+struct ErrorEnvelope {
+    error: ApiError,
+}
+
+impl RawResponse {
+    /// The one place that maps an HTTP answer to a value or an error.
+    fn into_result<T: DeserializeOwned>(
+        self,
+        attempts: u32,
+        idempotency_key: Option<String>,
+    ) -> Result<Response<T>, Error> {
+        let context = |error: Error| {
+            error
+                .with_response(Some(self.status), self.request_id.clone())
+                .with_attempts(attempts, idempotency_key.as_deref())
+        };
+        if (200..300).contains(&self.status) {
+            return match serde_json::from_slice::<T>(&self.body) {
+                Ok(data) => Ok(Response {
+                    data,
+                    status: self.status,
+                    request_id: self.request_id,
+                    attempts,
+                    idempotency_key,
+                }),
+                // Some proxies and test servers wrap an error in a 200.
+                Err(decode_error) => Err(context(
+                    match serde_json::from_slice::<ErrorEnvelope>(&self.body) {
+                        Ok(envelope) => Error::api(envelope.error),
+                        Err(_) => self.unexpected_body(&decode_error.to_string()),
+                    },
+                )),
+            };
+        }
+        let error = match serde_json::from_slice::<ErrorEnvelope>(&self.body) {
+            Ok(envelope) => Error::api(envelope.error),
+            Err(_) if (300..400).contains(&self.status) => Error::invalid_response(format!(
+                "unexpected redirect (HTTP {}); Stripe never redirects, so it was not followed",
+                self.status
+            )),
+            Err(decode_error) => self.unexpected_body(&decode_error.to_string()),
+        };
+        Err(context(error))
+    }
+
+    fn unexpected_body(&self, why: &str) -> Error {
+        if self.body.is_empty() {
+            return Error::invalid_response(format!(
+                "empty response body with HTTP {}",
+                self.status
+            ));
+        }
+        let end = self.body.len().min(SNIPPET_BYTES);
+        let mut snippet = String::from_utf8_lossy(&self.body[..end]).into_owned();
+        snippet.retain(|c| !c.is_control() || c == ' ');
+        let more = if self.body.len() > end { "..." } else { "" };
+        Error::invalid_response(format!(
+            "the response is not the JSON expected ({why}); it begins: {snippet:?}{more}"
+        ))
+    }
+}
+
+/// A fresh idempotency key, formatted as a UUID v4: 122 random bits.
+pub(crate) fn new_idempotency_key() -> String {
+    let high = random_u64();
+    let low = random_u64();
+    let bytes: [u8; 16] = {
+        let mut b = [0u8; 16];
+        b[..8].copy_from_slice(&high.to_be_bytes());
+        b[8..].copy_from_slice(&low.to_be_bytes());
+        b[6] = (b[6] & 0x0f) | 0x40; // version 4
+        b[8] = (b[8] & 0x3f) | 0x80; // RFC 4122 variant
+        b
+    };
+    let hex = |range: std::ops::Range<usize>| {
+        bytes[range]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+    format!(
+        "{}-{}-{}-{}-{}",
+        hex(0..4),
+        hex(4..6),
+        hex(6..8),
+        hex(8..10),
+        hex(10..16)
+    )
+}
+
+/// 64 unpredictable bits without a dependency: std seeds each `RandomState` from the
+/// operating system's randomness, and SipHash keyed that way over a process-wide counter
+/// never gives two callers the same input, across threads too.
+fn random_u64() -> u64 {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let mut hasher = RandomState::new().build_hasher();
+    hasher.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
+    hasher.finish()
+}
+
+/// Uniform in [0, 1).
+fn random_unit() -> f64 {
+    (random_u64() >> 11) as f64 / (1u64 << 53) as f64
+}
