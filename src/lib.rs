@@ -88,3 +88,8 @@ pub use error::{ApiError, ApiErrorType, Error, ErrorKind};
 pub use expandable::{Expandable, HasId};
 pub use session::*;
 pub use transport::MAX_RESPONSE_BYTES;
+
+// The README's examples compile as doctests, so they cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

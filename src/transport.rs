@@ -409,3 +409,69 @@ fn random_u64() -> u64 {
 fn random_unit() -> f64 {
     (random_u64() >> 11) as f64 / (1u64 << 53) as f64
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn policy() -> RetryPolicy {
+        RetryPolicy {
+            max_retries: 2,
+            initial_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(5),
+        }
+    }
+
+    #[test]
+    fn delays_double_from_half_a_second_to_five_with_jitter_and_never_below_half_a_second() {
+        // (retry, backoff before jitter)
+        let cases = [
+            (1, 500),
+            (2, 1000),
+            (3, 2000),
+            (4, 4000),
+            (5, 5000),
+            (9, 5000),
+            (40, 5000),
+        ];
+        for (retry, backoff) in cases {
+            let samples: Vec<Duration> = (0..2000).map(|_| policy().delay(retry, None)).collect();
+            let low = Duration::from_millis(backoff / 2).max(Duration::from_millis(500));
+            let high = Duration::from_millis(backoff);
+            let min = *samples.iter().min().unwrap();
+            let max = *samples.iter().max().unwrap();
+            assert!(
+                min >= low && max <= high,
+                "retry {retry}: {min:?}..{max:?} not in {low:?}..{high:?}"
+            );
+            if backoff >= 1000 {
+                // The jitter spreads over the whole range.
+                let spread = (high - low).mul_f64(0.05);
+                assert!(
+                    min <= low + spread && max >= high - spread,
+                    "retry {retry}: {min:?}..{max:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_short_retry_after_is_honoured_and_a_long_one_ignored() {
+        let wait = policy().delay(1, Some(Duration::from_secs(7)));
+        assert_eq!(wait, Duration::from_secs(7));
+        let wait = policy().delay(1, Some(Duration::from_secs(600)));
+        assert!(wait <= Duration::from_millis(500), "{wait:?}");
+    }
+
+    #[test]
+    fn idempotency_keys_are_uuid_v4_and_unique() {
+        let keys: std::collections::HashSet<String> =
+            (0..20_000).map(|_| new_idempotency_key()).collect();
+        assert_eq!(keys.len(), 20_000);
+        for key in keys.iter().take(100) {
+            assert_eq!(key.len(), 36);
+            assert_eq!(&key[14..15], "4", "{key}");
+            assert!("89ab".contains(&key[19..20]), "{key}");
+        }
+    }
+}
