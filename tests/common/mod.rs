@@ -28,10 +28,7 @@ pub struct Recorded {
 impl Recorded {
     pub fn header(&self, name: &str) -> Option<&str> {
         let name = name.to_ascii_lowercase();
-        self.headers
-            .iter()
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(k, _)| *k == name).map(|(_, v)| v.as_str())
     }
 
     pub fn header_count(&self, name: &str) -> usize {
@@ -46,8 +43,7 @@ impl Recorded {
 
     /// The decoded pairs of the query string.
     pub fn query_pairs(&self) -> Vec<(String, String)> {
-        serde_urlencoded::from_str(self.query.as_deref().unwrap_or(""))
-            .expect("the query is form-encoded")
+        serde_urlencoded::from_str(self.query.as_deref().unwrap_or("")).expect("the query is form-encoded")
     }
 }
 
@@ -55,11 +51,7 @@ impl Recorded {
 #[derive(Debug, Clone)]
 pub enum Reply {
     /// A normal answer; `Content-Length` is added.
-    Json {
-        status: u16,
-        headers: Vec<(String, String)>,
-        body: String,
-    },
+    Json { status: u16, headers: Vec<(String, String)>, body: String },
     /// Raw bytes, then the connection closes.
     Raw(Vec<u8>),
     /// The connection is reset (RST) without an answer.
@@ -72,26 +64,14 @@ pub enum Reply {
 
 impl Reply {
     pub fn json(status: u16, body: impl Into<String>) -> Reply {
-        Reply::Json {
-            status,
-            headers: vec![("Request-Id".into(), "req_test".into())],
-            body: body.into(),
-        }
+        Reply::Json { status, headers: vec![("Request-Id".into(), "req_test".into())], body: body.into() }
     }
 
     pub fn with_header(self, name: &str, value: &str) -> Reply {
         match self {
-            Reply::Json {
-                status,
-                mut headers,
-                body,
-            } => {
+            Reply::Json { status, mut headers, body } => {
                 headers.push((name.into(), value.into()));
-                Reply::Json {
-                    status,
-                    headers,
-                    body,
-                }
+                Reply::Json { status, headers, body }
             }
             other => other,
         }
@@ -117,9 +97,7 @@ pub struct TestServer {
 
 impl TestServer {
     /// Starts a server that answers request number `n` (from 0) with `handler(request, n)`.
-    pub fn start(
-        handler: impl Fn(&Recorded, usize) -> Reply + Send + Sync + 'static,
-    ) -> TestServer {
+    pub fn start(handler: impl Fn(&Recorded, usize) -> Reply + Send + Sync + 'static) -> TestServer {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
         let port = listener.local_addr().unwrap().port();
         let requests = Arc::new(Mutex::new(Vec::new()));
@@ -135,22 +113,13 @@ impl TestServer {
                         break;
                     }
                     let Ok(stream) = stream else { continue };
-                    let (requests, stop, handler, counter) = (
-                        requests.clone(),
-                        stop.clone(),
-                        handler.clone(),
-                        counter.clone(),
-                    );
+                    let (requests, stop, handler, counter) =
+                        (requests.clone(), stop.clone(), handler.clone(), counter.clone());
                     thread::spawn(move || serve(stream, &requests, &stop, &*handler, &counter));
                 }
             });
         }
-        TestServer {
-            url: format!("http://127.0.0.1:{port}"),
-            requests,
-            stop,
-            port,
-        }
+        TestServer { url: format!("http://127.0.0.1:{port}"), requests, stop, port }
     }
 
     /// Answers every request with `reply`.
@@ -211,9 +180,7 @@ fn serve(
     loop {
         // Peek rather than read, so a reset can leave the request unread: closing a socket
         // with unread data makes the kernel send RST instead of FIN.
-        let Some((request, length)) = peek_request(&stream) else {
-            return;
-        };
+        let Some((request, length)) = peek_request(&stream) else { return };
         if stop.load(Ordering::SeqCst) {
             return;
         }
@@ -229,11 +196,7 @@ fn serve(
             return;
         }
         match reply {
-            Reply::Json {
-                status,
-                headers,
-                body,
-            } => {
+            Reply::Json { status, headers, body } => {
                 let mut head = format!("HTTP/1.1 {status} {}\r\n", reason(status));
                 for (name, value) in headers {
                     head.push_str(&format!("{name}: {value}\r\n"));
@@ -242,11 +205,7 @@ fn serve(
                     "Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
                     body.len()
                 ));
-                if stream
-                    .write_all(head.as_bytes())
-                    .and_then(|_| stream.write_all(body.as_bytes()))
-                    .is_err()
-                {
+                if stream.write_all(head.as_bytes()).and_then(|_| stream.write_all(body.as_bytes())).is_err() {
                     return;
                 }
             }
@@ -310,14 +269,7 @@ fn peek_request(stream: &TcpStream) -> Option<(Recorded, usize)> {
                     Some((p, q)) => (p.to_owned(), Some(q.to_owned())),
                     None => (target, None),
                 };
-                let request = Recorded {
-                    method,
-                    path,
-                    query,
-                    headers,
-                    body,
-                    at: Instant::now(),
-                };
+                let request = Recorded { method, path, query, headers, body, at: Instant::now() };
                 return Some((request, total));
             }
             if total > buffer.len() {
@@ -380,7 +332,5 @@ pub fn refused_url() -> String {
 
 /// Pairs as `(&str, &str)` for readable assertions.
 pub fn pairs<'a>(list: &[(&'a str, &'a str)]) -> Vec<(String, String)> {
-    list.iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
+    list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
 }
