@@ -43,6 +43,50 @@
 //! # assert_eq!(flows.len(), 7);
 //! ```
 //!
+//! # Configurations
+//!
+//! A portal configuration says what customers can do in the portal. Create one with the
+//! features it offers ([`ConfigurationCreateParams::new`] takes them, since Stripe requires
+//! them), then pass its id to [`SessionCreateParams::configuration`]. On update, every field
+//! is left as it is, set, or cleared: clearing is an explicit `clear_*` call, sent as Stripe's
+//! empty string (see [`Clearable`]). [`Client::iter_configurations`] walks every page.
+//!
+//! ```no_run
+//! use stripe_billing_portal::*;
+//!
+//! let client = Client::new("sk_test_...")?;
+//! let configuration = client.create_configuration(
+//!     &ConfigurationCreateParams::new(
+//!         FeaturesParams::new()
+//!             .invoice_history(InvoiceHistoryParams::new(true))
+//!             .customer_update(
+//!                 CustomerUpdateParams::new(true)
+//!                     .allowed_updates([CustomerUpdateField::Email, CustomerUpdateField::Address]),
+//!             )
+//!             .subscription_pause(
+//!                 SubscriptionPauseParams::new()
+//!                     .enabled(true)
+//!                     .duration(PauseDurationParams::indefinite()),
+//!             ),
+//!     )
+//!     .name("Self-serve"),
+//! )?;
+//!
+//! client.update_configuration(
+//!     &configuration.id,
+//!     &ConfigurationUpdateParams::new()
+//!         .clear_name()
+//!         .remove_metadata("legacy")
+//!         .business_profile(BusinessProfileParams::new().clear_privacy_policy_url()),
+//! )?;
+//!
+//! for configuration in client.iter_configurations(&ConfigurationListParams::new().active(true)) {
+//!     let configuration = configuration?;
+//!     println!("{} default={}", configuration.id, configuration.is_default);
+//! }
+//! # Ok::<(), stripe_billing_portal::Error>(())
+//! ```
+//!
 //! # Errors
 //!
 //! Every call returns [`Error`]: [`Error::kind`] tells a refused input, Stripe's own error
@@ -74,18 +118,22 @@
 #[macro_use]
 mod macros;
 
+mod clearable;
 mod client;
 mod configuration;
 mod error;
 mod expandable;
 pub mod form;
+mod list;
 mod session;
 mod transport;
 
+pub use clearable::Clearable;
 pub use client::{Client, ClientBuilder, RequestOptions, Response, API_VERSION, DEFAULT_BASE_URL};
 pub use configuration::*;
 pub use error::{ApiError, ApiErrorType, Error, ErrorKind};
 pub use expandable::{Expandable, HasId};
+pub use list::{List, ListIter};
 pub use session::*;
 pub use transport::MAX_RESPONSE_BYTES;
 
