@@ -79,6 +79,9 @@ mod configuration;
 mod error;
 mod expandable;
 pub mod form;
+#[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
+pub mod mock;
 mod session;
 mod transport;
 
