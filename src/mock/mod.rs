@@ -218,9 +218,12 @@ impl Drop for MockServer {
     fn drop(&mut self) {
         self.shared.stop.store(true, Ordering::SeqCst);
         // Wake the accept loop so it sees the flag; connections see it within a poll.
-        let _ = TcpStream::connect_timeout(&self.address, Duration::from_secs(1));
+        let woken = TcpStream::connect_timeout(&self.address, Duration::from_secs(1)).is_ok();
         if let Some(accept) = self.accept.take() {
-            let _ = accept.join();
+            // Without the wake-up the thread would block in `accept`: leave it detached then.
+            if woken {
+                let _ = accept.join();
+            }
         }
     }
 }
