@@ -112,6 +112,88 @@
 //!
 //! [`form::to_string`] is the encoder every request uses: nested values in Stripe's bracket
 //! notation, arrays indexed, `None` left out.
+#![cfg_attr(
+    feature = "mock",
+    doc = r#"
+# Testing without the network
+
+The `mock` feature adds [`mock::MockServer`], a Stripe-compatible Billing Portal server on
+`127.0.0.1` that needs nothing installed: it validates params as Stripe does (unknown params,
+enums, types, lengths, the pairing of flows and their data), answers with Stripe's objects and
+errors, keeps configurations, replays idempotent requests, and can fail on purpose. Enable it
+for your tests only:
+
+```toml
+[dev-dependencies]
+stripe-billing-portal = { version = "0.1", features = ["mock"] }
+```
+
+```
+use stripe_billing_portal::mock::MockServer;
+use stripe_billing_portal::{AfterCompletion, Client, FlowData, FlowType, SessionCreateParams};
+
+let server = MockServer::start()?;
+let client = Client::builder("sk_test_123").base_url(server.url()).build()?;
+
+let session = client.create_session(
+    &SessionCreateParams::for_customer("cus_123").flow_data(
+        FlowData::subscription_cancel("sub_123")
+            .after_completion(AfterCompletion::redirect("https://example.com/done")),
+    ),
+)?;
+assert_eq!(session.flow.unwrap().kind, FlowType::SubscriptionCancel);
+
+// What went over the wire.
+let pairs = &server.requests()[0].pairs;
+assert!(pairs.contains(&("flow_data[subscription_cancel][subscription]".into(), "sub_123".into())));
+# Ok::<(), stripe_billing_portal::Error>(())
+```
+
+Mistakes get Stripe's answer, naming the param:
+
+```
+# use stripe_billing_portal::mock::MockServer;
+# use stripe_billing_portal::*;
+# let server = MockServer::start()?;
+# let client = Client::builder("sk_test_123").base_url(server.url()).build()?;
+let message = "€".repeat(501); // the limit is 500 characters
+let params = SessionCreateParams::for_customer("cus_123").flow_data(
+    FlowData::payment_method_update()
+        .after_completion(AfterCompletion::hosted_confirmation_with_message(message)),
+);
+let error = client.create_session(&params).unwrap_err();
+assert_eq!(error.status(), Some(400));
+assert_eq!(
+    error.api_error().unwrap().param.as_deref(),
+    Some("flow_data[after_completion][hosted_confirmation][custom_message]"),
+);
+# Ok::<(), stripe_billing_portal::Error>(())
+```
+
+And your retry handling can meet the failures a network produces:
+
+```
+# use std::time::Duration;
+# use stripe_billing_portal::mock::MockServer;
+# use stripe_billing_portal::*;
+let server = MockServer::start()?;
+server.fail_next(2, 503);
+let client = Client::builder("sk_test_123")
+    .base_url(server.url())
+    .initial_retry_delay(Duration::from_millis(10))
+    .build()?;
+let response = client.create_session_with_response(
+    &SessionCreateParams::for_customer("cus_123"),
+    &RequestOptions::new(),
+)?;
+assert_eq!(response.attempts, 3);
+# Ok::<(), stripe_billing_portal::Error>(())
+```
+
+The same server runs standalone for clients in any language:
+`cargo run --features mock --example mock_server -- --port 12111`.
+"#
+)]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
@@ -125,6 +207,9 @@ mod error;
 mod expandable;
 pub mod form;
 mod list;
+#[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
+pub mod mock;
 mod session;
 mod transport;
 

@@ -1,0 +1,477 @@
+//! Validation driven by the spec: the request schemas of the five operations (`spec.json`, a
+//! description-stripped extract of the OpenAPI document) decide which params exist, their
+//! types, enums, lengths and required keys. The rules the schema cannot say (which flow needs
+//! which sub-object) follow as a few explicit lines.
+//!
+//! Form pairs are first folded into a tree by their bracket keys (`a[b][0][c]`), then the
+//! tree is walked beside the schema, producing the typed JSON value the endpoints use.
+
+use std::sync::OnceLock;
+
+use serde_json::{Map, Value};
+
+use super::Failure;
+
+/// The operations, their body and query schemas.
+fn spec() -> &'static Value {
+    static SPEC: OnceLock<Value> = OnceLock::new();
+    SPEC.get_or_init(|| {
+        serde_json::from_str(include_str!("spec.json")).expect("the embedded spec is JSON")
+    })
+}
+
+/// The five operations, by their OpenAPI `operationId`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Operation {
+    CreateSession,
+    ListConfigurations,
+    CreateConfiguration,
+    RetrieveConfiguration,
+    UpdateConfiguration,
+}
+
+impl Operation {
+    fn id(self) -> &'static str {
+        match self {
+            Operation::CreateSession => "PostBillingPortalSessions",
+            Operation::ListConfigurations => "GetBillingPortalConfigurations",
+            Operation::CreateConfiguration => "PostBillingPortalConfigurations",
+            Operation::RetrieveConfiguration => "GetBillingPortalConfigurationsConfiguration",
+            Operation::UpdateConfiguration => "PostBillingPortalConfigurationsConfiguration",
+        }
+    }
+
+    /// The paths `expand[]` may name. Stripe counts every dot-separated segment towards its
+    /// limit of four, so the feedback options cannot be expanded through a session or a list.
+    fn expandable(self) -> &'static [&'static str] {
+        const FEEDBACK: &str = "features.subscription_cancel.cancellation_reason.feedback_options";
+        match self {
+            Operation::CreateSession => &["configuration", "configuration.application"],
+            Operation::ListConfigurations => &["data.application"],
+            _ => &["application", FEEDBACK],
+        }
+    }
+}
+
+/// Checks the decoded pairs of a body (POST) or query (GET) against the operation's schema
+/// and rules, and returns them as typed JSON.
+pub(crate) fn validate(operation: Operation, pairs: &[(String, String)]) -> Result<Value, Failure> {
+    let op = &spec()["operations"][operation.id()];
+    let schema = match op.get("body") {
+        Some(body) => body,
+        None => op.get("query").unwrap_or(&Value::Null),
+    };
+    let tree = build_tree(pairs)?;
+    let params = check_object(&tree, schema, "")?;
+    if let Some(expand) = params.get("expand").and_then(Value::as_array) {
+        for (i, path) in expand.iter().enumerate() {
+            let path = path.as_str().unwrap_or_default();
+            if !operation.expandable().contains(&path) {
+                return Err(Failure::invalid(
+                    format!("expand[{i}]"),
+                    format!("This property cannot be expanded ({path})."),
+                ));
+            }
+        }
+    }
+    match operation {
+        Operation::CreateSession => session_rules(&params)?,
+        Operation::CreateConfiguration | Operation::UpdateConfiguration => {
+            configuration_rules(&params)?
+        }
+        Operation::ListConfigurations => {
+            if let Some(limit) = params.get("limit").and_then(Value::as_i64) {
+                if !(1..=100).contains(&limit) {
+                    return Err(Failure::invalid(
+                        "limit",
+                        format!("Invalid limit: {limit}; it must be between 1 and 100."),
+                    ));
+                }
+            }
+        }
+        Operation::RetrieveConfiguration => {}
+    }
+    Ok(params)
+}
+
+/// The pairing rules of SPEC.md "Combinations", which the schema does not express.
+fn session_rules(params: &Value) -> Result<(), Failure> {
+    if params.get("customer").is_none() && params.get("customer_account").is_none() {
+        return Err(Failure::missing_with(
+            "customer",
+            "Missing required param: customer. Send `customer` (cus_...) or `customer_account`.",
+        ));
+    }
+    let Some(flow) = params.get("flow_data") else {
+        return Ok(());
+    };
+    let kind = flow["type"].as_str().unwrap_or_default();
+    let with_subscription = [
+        "subscription_cancel",
+        "subscription_pause",
+        "subscription_update",
+        "subscription_update_confirm",
+    ];
+    for sub in with_subscription {
+        if flow.get(sub).is_some() && sub != kind {
+            return Err(Failure::invalid(
+                format!("flow_data[{sub}]"),
+                format!(
+                    "flow_data[{sub}] can only be sent when flow_data[type] is `{sub}`, not `{kind}`."
+                ),
+            ));
+        }
+    }
+    if with_subscription.contains(&kind) && flow.get(kind).is_none() {
+        return Err(Failure::missing_with(
+            format!("flow_data[{kind}][subscription]"),
+            format!(
+                "Missing required param: flow_data[{kind}][subscription]. A `{kind}` flow needs flow_data[{kind}]."
+            ),
+        ));
+    }
+    if let Some(after) = flow.get("after_completion") {
+        let kind = after["type"].as_str().unwrap_or_default();
+        for sub in ["hosted_confirmation", "redirect"] {
+            if after.get(sub).is_some() && sub != kind {
+                return Err(Failure::invalid(
+                    format!("flow_data[after_completion][{sub}]"),
+                    format!(
+                        "flow_data[after_completion][{sub}] can only be sent when flow_data[after_completion][type] is `{sub}`, not `{kind}`."
+                    ),
+                ));
+            }
+        }
+        if kind == "redirect" && after.get("redirect").is_none() {
+            return Err(Failure::missing(
+                "flow_data[after_completion][redirect][return_url]",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Rules stated only in descriptions of the configuration params.
+fn configuration_rules(params: &Value) -> Result<(), Failure> {
+    let duration = &params["features"]["subscription_pause"]["duration"];
+    if duration["type"] == "interval_options" && duration.get("interval_options").is_none() {
+        return Err(Failure::missing(
+            "features[subscription_pause][duration][interval_options]",
+        ));
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pairs to tree
+// ---------------------------------------------------------------------------------------------
+
+/// A form value, or the keys under a bracket prefix in arrival order.
+enum Node {
+    Leaf(String),
+    Branch(Vec<(String, Node)>),
+}
+
+fn build_tree(pairs: &[(String, String)]) -> Result<Node, Failure> {
+    let mut root = Vec::new();
+    for (key, value) in pairs {
+        let segments = segments(key).ok_or_else(|| {
+            Failure::invalid(
+                key.clone(),
+                format!("Invalid param name `{key}`: use bracket notation such as `a[b][0]`."),
+            )
+        })?;
+        insert(&mut root, "", &segments, value)?;
+    }
+    Ok(Node::Branch(root))
+}
+
+/// `a[b][]` into `["a", "b", ""]`; `None` for unbalanced brackets.
+fn segments(key: &str) -> Option<Vec<&str>> {
+    let (head, mut rest) = key.split_at(key.find('[').unwrap_or(key.len()));
+    if head.is_empty() || head.contains(']') {
+        return None;
+    }
+    let mut segments = vec![head];
+    while !rest.is_empty() {
+        let inner = rest.strip_prefix('[')?;
+        let close = inner.find(']')?;
+        let segment = &inner[..close];
+        if segment.contains('[') {
+            return None;
+        }
+        segments.push(segment);
+        rest = &inner[close + 1..];
+    }
+    Some(segments)
+}
+
+fn insert(
+    branch: &mut Vec<(String, Node)>,
+    prefix: &str,
+    segments: &[&str],
+    value: &str,
+) -> Result<(), Failure> {
+    let (first, rest) = segments.split_first().expect("at least one segment");
+    // `x[]=v` appends: it takes the next index.
+    let name = if first.is_empty() {
+        if !rest.is_empty() {
+            return Err(Failure::invalid(
+                join(prefix, ""),
+                format!(
+                    "Invalid array `{}`: index arrays of objects, as `{}[0][...]`.",
+                    join(prefix, ""),
+                    prefix
+                ),
+            ));
+        }
+        branch.len().to_string()
+    } else {
+        (*first).to_owned()
+    };
+    let param = join(prefix, &name);
+    let position = branch.iter().position(|(k, _)| *k == name);
+    if rest.is_empty() {
+        match position {
+            // As Stripe does, the last of repeated scalars wins.
+            Some(i) if matches!(branch[i].1, Node::Leaf(_)) => {
+                branch[i].1 = Node::Leaf(value.to_owned())
+            }
+            Some(_) => return Err(conflict(&param)),
+            None => branch.push((name, Node::Leaf(value.to_owned()))),
+        }
+        return Ok(());
+    }
+    let i = match position {
+        Some(i) => i,
+        None => {
+            branch.push((name, Node::Branch(Vec::new())));
+            branch.len() - 1
+        }
+    };
+    match &mut branch[i].1 {
+        Node::Branch(children) => insert(children, &param, rest, value),
+        Node::Leaf(_) => Err(conflict(&param)),
+    }
+}
+
+fn conflict(param: &str) -> Failure {
+    Failure::invalid(
+        param,
+        format!("Invalid {param}: it was sent both as a value and as a hash or array."),
+    )
+}
+
+fn join(prefix: &str, key: &str) -> String {
+    if prefix.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{prefix}[{key}]")
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tree against schema
+// ---------------------------------------------------------------------------------------------
+
+fn is_empty_alternative(schema: &Value) -> bool {
+    schema["enum"]
+        .as_array()
+        .is_some_and(|e| e.len() == 1 && e[0] == "")
+}
+
+/// `anyOf [T, enum [""]]`: T, and whether `""` is allowed.
+fn resolve(schema: &Value) -> (&Value, bool) {
+    match schema.get("anyOf").and_then(Value::as_array) {
+        Some(alternatives) => (
+            alternatives
+                .iter()
+                .find(|s| !is_empty_alternative(s))
+                .unwrap_or(&Value::Null),
+            alternatives.iter().any(is_empty_alternative),
+        ),
+        None => (schema, false),
+    }
+}
+
+fn check(node: &Node, schema: &Value, param: &str) -> Result<Value, Failure> {
+    let (schema, empty_allowed) = resolve(schema);
+    if let Node::Leaf(value) = node {
+        if value.is_empty() {
+            return if empty_allowed {
+                Ok(Value::String(String::new()))
+            } else {
+                Err(Failure::empty(param))
+            };
+        }
+    }
+    match schema["type"].as_str().unwrap_or_default() {
+        "object" => check_object(node, schema, param),
+        "array" => check_array(node, schema, param),
+        "string" => {
+            let Node::Leaf(value) = node else {
+                return Err(Failure::invalid(
+                    param,
+                    format!("Invalid {param}: expected a string, got a hash or array."),
+                ));
+            };
+            if let Some(allowed) = schema["enum"].as_array() {
+                if !allowed.iter().any(|a| a == value) {
+                    let list: Vec<&str> = allowed.iter().filter_map(Value::as_str).collect();
+                    return Err(Failure::invalid(
+                        param,
+                        format!("Invalid {param}: must be one of {}", list.join(", ")),
+                    ));
+                }
+            }
+            if let Some(max) = schema["maxLength"].as_u64() {
+                // Stripe counts characters, not bytes.
+                let length = value.chars().count() as u64;
+                if length > max {
+                    return Err(Failure::invalid(
+                        param,
+                        format!(
+                            "Invalid {param}: must be at most {max} characters (got {length})."
+                        ),
+                    ));
+                }
+            }
+            Ok(Value::String(value.clone()))
+        }
+        "integer" => match node {
+            Node::Leaf(value) => value.parse::<i64>().map(Value::from).map_err(|_| {
+                Failure::invalid(param, format!("Invalid integer: {value}"))
+                    .code("parameter_invalid_integer")
+            }),
+            Node::Branch(_) => Err(Failure::invalid(param, "Invalid integer: a hash or array")
+                .code("parameter_invalid_integer")),
+        },
+        "boolean" => match node {
+            Node::Leaf(value) if value == "true" => Ok(Value::Bool(true)),
+            Node::Leaf(value) if value == "false" => Ok(Value::Bool(false)),
+            Node::Leaf(value) => Err(Failure::invalid(
+                param,
+                format!("Invalid boolean: {value}; use `true` or `false`."),
+            )),
+            Node::Branch(_) => Err(Failure::invalid(param, "Invalid boolean: a hash or array")),
+        },
+        other => Err(Failure::invalid(
+            param,
+            format!("the mock cannot check params of schema type {other:?}"),
+        )),
+    }
+}
+
+fn check_object(node: &Node, schema: &Value, param: &str) -> Result<Value, Failure> {
+    let Node::Branch(entries) = node else {
+        return Err(Failure::invalid(
+            param,
+            format!("Invalid hash: {param} takes keys, as `{param}[key]=value`."),
+        ));
+    };
+    let properties = schema.get("properties").and_then(Value::as_object);
+    // A map such as `metadata`: any key, each value of one schema.
+    let values = schema.get("additionalProperties").filter(|v| v.is_object());
+    let mut out = Map::new();
+    for (key, child) in entries {
+        let child_param = join(param, key);
+        let value = match (properties.and_then(|p| p.get(key)), values) {
+            (Some(property), _) => check(child, property, &child_param)?,
+            // `metadata[key]=` removes one key.
+            (None, Some(_)) if matches!(child, Node::Leaf(v) if v.is_empty()) => {
+                Value::String(String::new())
+            }
+            (None, Some(value_schema)) => check(child, value_schema, &child_param)?,
+            (None, None) => {
+                return Err(Failure::invalid(
+                    &child_param,
+                    format!("Received unknown parameter: {child_param}"),
+                )
+                .code("parameter_unknown"))
+            }
+        };
+        out.insert(key.clone(), value);
+    }
+    for required in schema["required"].as_array().into_iter().flatten() {
+        let required = required.as_str().unwrap_or_default();
+        if !out.contains_key(required) {
+            let property = properties
+                .and_then(|p| p.get(required))
+                .unwrap_or(&Value::Null);
+            return Err(Failure::missing(first_required_leaf(
+                join(param, required),
+                property,
+            )));
+        }
+    }
+    Ok(Value::Object(out))
+}
+
+/// For a missing object, the param inside it the caller must send first: a missing
+/// `retention[coupon_offer]` is reported as `retention[coupon_offer][coupon]`.
+fn first_required_leaf(param: String, schema: &Value) -> String {
+    let (schema, _) = resolve(schema);
+    match schema["required"].as_array().and_then(|r| r.first()) {
+        Some(first) if schema["type"] == "object" => {
+            let first = first.as_str().unwrap_or_default();
+            first_required_leaf(join(&param, first), &schema["properties"][first])
+        }
+        _ => param,
+    }
+}
+
+fn check_array(node: &Node, schema: &Value, param: &str) -> Result<Value, Failure> {
+    let Node::Branch(entries) = node else {
+        return Err(Failure::invalid(
+            param,
+            format!(
+                "Invalid array: send {param} as `{param}[]=value` or indexed, `{param}[0]=value`."
+            ),
+        ));
+    };
+    let mut indexed = Vec::with_capacity(entries.len());
+    for (key, child) in entries {
+        let canonical = key.parse::<usize>().ok().filter(|i| i.to_string() == *key);
+        let Some(index) = canonical else {
+            return Err(Failure::invalid(
+                param,
+                format!("Invalid array: {param} must be indexed with integers (`{param}[0]`), not `{param}[{key}]`."),
+            ));
+        };
+        indexed.push((index, child));
+    }
+    indexed.sort_by_key(|(index, _)| *index);
+    let mut out = Vec::with_capacity(indexed.len());
+    for (expected, (index, child)) in indexed.into_iter().enumerate() {
+        if index != expected {
+            return Err(Failure::invalid(
+                param,
+                format!(
+                    "Invalid array: {param} has no index {expected}; indices must count up from 0."
+                ),
+            ));
+        }
+        out.push(check(
+            child,
+            &schema["items"],
+            &join(param, &index.to_string()),
+        )?);
+    }
+    Ok(Value::Array(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_bracket_keys() {
+        assert_eq!(segments("a"), Some(vec!["a"]));
+        assert_eq!(segments("a[b][0][c]"), Some(vec!["a", "b", "0", "c"]));
+        assert_eq!(segments("expand[]"), Some(vec!["expand", ""]));
+        assert_eq!(segments("a[b"), None);
+        assert_eq!(segments("a]"), None);
+        assert_eq!(segments("[a]"), None);
+        assert_eq!(segments("a[b]c"), None);
+    }
+}
