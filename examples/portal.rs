@@ -7,12 +7,12 @@
 //! ```
 
 use std::process::ExitCode;
-use std::time::Duration;
 
 use stripe_billing_portal::mock::MockServer;
 use stripe_billing_portal::{
-    AfterCompletion, Client, ConfirmDiscount, ConfirmItem, FlowData, RequestOptions, Retention,
-    SessionCreateParams, SubscriptionCancelFlow, SubscriptionUpdateConfirmFlow,
+    AfterCompletion, Client, ConfigurationListParams, ConfirmDiscount, ConfirmItem, FlowData,
+    RequestOptions, Retention, SessionCreateParams, SubscriptionCancelFlow,
+    SubscriptionUpdateConfirmFlow,
 };
 
 const HELP: &str = "\
@@ -157,7 +157,7 @@ fn run() -> Result<(), Failure> {
             .or_else(|| std::env::var("STRIPE_BASE_URL").ok());
         (key, base_url)
     };
-    let mut builder = Client::builder(key.clone());
+    let mut builder = Client::builder(key);
     if let Some(url) = &base_url {
         builder = builder.base_url(url);
     }
@@ -165,37 +165,7 @@ fn run() -> Result<(), Failure> {
 
     match args.command.as_deref().unwrap_or("create-session") {
         "create-session" => create_session(&client, &args),
-        "list-configurations" => {
-            let base_url = base_url
-                .as_deref()
-                .unwrap_or(stripe_billing_portal::DEFAULT_BASE_URL);
-            let list = list_configurations(base_url, &key, args.limit)?;
-            if args.json {
-                println!("{}", serde_json::to_string_pretty(&list).expect("JSON"));
-            } else {
-                for configuration in list["data"].as_array().into_iter().flatten() {
-                    let flag = |field: &str, word: &'static str| {
-                        if configuration[field] == true {
-                            word
-                        } else {
-                            ""
-                        }
-                    };
-                    println!(
-                        "{}\t{}\t{}\t{}",
-                        configuration["id"].as_str().unwrap_or_default(),
-                        flag("is_default", "default"),
-                        if configuration["active"] == true {
-                            "active"
-                        } else {
-                            "inactive"
-                        },
-                        configuration["name"].as_str().unwrap_or_default(),
-                    );
-                }
-            }
-            Ok(())
-        }
+        "list-configurations" => list_configurations(&client, &args),
         other => Err(usage(format!("unknown command {other:?}"))),
     }
 }
@@ -349,44 +319,41 @@ fn flow_data(args: &Args) -> Result<Option<FlowData>, Failure> {
 
 /// `GET /v1/billing_portal/configurations` with plain HTTP.
 ///
-/// INTEGRATOR: this branch has no typed configuration calls yet. Once
-/// `client.list_configurations(..)` exists, replace this function with that call (and print
-/// its typed page), and drop the `key`/`base_url` plumbing it needs.
-fn list_configurations(
-    base_url: &str,
-    key: &str,
-    limit: Option<u32>,
-) -> Result<serde_json::Value, Failure> {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(80)))
-        .build()
-        .into();
-    let mut url = format!(
-        "{}/v1/billing_portal/configurations",
-        base_url.trim_end_matches('/')
-    );
-    if let Some(limit) = limit {
-        url.push_str(&format!("?limit={limit}"));
+/// One page of configurations: the ids (with default/active flags and names), or the page as
+/// JSON with `--json`.
+fn list_configurations(client: &Client, args: &Args) -> Result<(), Failure> {
+    let mut params = ConfigurationListParams::new();
+    if let Some(limit) = args.limit {
+        params = params.limit(limit);
     }
-    let mut response = agent
-        .get(&url)
-        .header("Authorization", &format!("Bearer {key}"))
-        .header("Stripe-Version", stripe_billing_portal::API_VERSION)
-        .call()
-        .map_err(|e| failed(format!("request failed: {e}")))?;
-    let status = response.status().as_u16();
-    let body = response
-        .body_mut()
-        .read_to_string()
-        .map_err(|e| failed(format!("cannot read the answer: {e}")))?;
-    let json: serde_json::Value = serde_json::from_str(&body)
-        .map_err(|_| failed(format!("HTTP {status}: the answer is not JSON")))?;
-    if status != 200 {
-        let message = json["error"]["message"].as_str().unwrap_or("no message");
-        return Err(failed(format!("HTTP {status}: {message}")));
+    let page = client
+        .list_configurations(&params)
+        .map_err(usage_from_input)?;
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&page).expect("a page is JSON")
+        );
+        return Ok(());
     }
-    Ok(json)
+    for configuration in &page.data {
+        println!(
+            "{}\t{}\t{}\t{}",
+            configuration.id,
+            if configuration.is_default {
+                "default"
+            } else {
+                ""
+            },
+            if configuration.active {
+                "active"
+            } else {
+                "inactive"
+            },
+            configuration.name.as_deref().unwrap_or_default(),
+        );
+    }
+    Ok(())
 }
 
 /// `Ok(None)` for `--help`.

@@ -905,6 +905,133 @@ fn configurations_create_retrieve_update_and_list_agree() {
 }
 
 #[test]
+fn every_configuration_operation_works_through_the_typed_client() {
+    let server = start();
+    let client = client(&server);
+    let created = client
+        .create_configuration(
+            &ConfigurationCreateParams::new(
+                FeaturesParams::new()
+                    .invoice_history(InvoiceHistoryParams::new(true))
+                    .customer_update(
+                        CustomerUpdateParams::new(true).allowed_updates([
+                            CustomerUpdateField::Email,
+                            CustomerUpdateField::TaxId,
+                        ]),
+                    )
+                    .subscription_cancel(
+                        SubscriptionCancelParams::new(true)
+                            .mode(CancelMode::AtPeriodEnd)
+                            .cancellation_reason(CancellationReasonParams::new(
+                                true,
+                                [CancellationReasonOption::TooExpensive],
+                            )),
+                    )
+                    .subscription_pause(SubscriptionPauseParams::new().enabled(true).duration(
+                        PauseDurationParams::interval_options([
+                            PauseIntervalOptionParams::new(PauseInterval::Month).interval_count(2),
+                        ]),
+                    ))
+                    .subscription_update(
+                        SubscriptionUpdateParams::new(true)
+                            .default_allowed_updates([SubscriptionUpdateField::Price])
+                            .product(ProductParams::new("prod_1", ["price_1", "price_2"])),
+                    ),
+            )
+            .name("Gold")
+            .default_return_url("https://example.com/account")
+            .metadata("tier", "gold")
+            .metadata("team", "a"),
+        )
+        .expect("create");
+    assert!(created.id.starts_with("bpc_"));
+    assert_eq!(created.name.as_deref(), Some("Gold"));
+    let pause = created
+        .features
+        .subscription_pause
+        .as_ref()
+        .expect("subscription_pause");
+    assert!(pause.enabled);
+    assert_eq!(pause.duration.interval_options[0].interval_count, 2);
+    assert_eq!(
+        created
+            .features
+            .subscription_update
+            .products
+            .as_ref()
+            .unwrap()[0]
+            .prices,
+        ["price_1", "price_2"]
+    );
+
+    let retrieved = client
+        .retrieve_configuration(&created.id)
+        .expect("retrieve");
+    assert_eq!(retrieved, created);
+
+    let updated = client
+        .update_configuration(
+            &created.id,
+            &ConfigurationUpdateParams::new()
+                .active(false)
+                .clear_name()
+                .clear_default_return_url()
+                .remove_metadata("team"),
+        )
+        .expect("update");
+    assert!(!updated.active);
+    assert_eq!(updated.name, None);
+    assert_eq!(updated.default_return_url, None);
+    let metadata = updated.metadata.as_ref().expect("metadata");
+    assert_eq!(metadata.get("tier").map(String::as_str), Some("gold"));
+    assert!(!metadata.contains_key("team"));
+    let cleared = client
+        .update_configuration(
+            &created.id,
+            &ConfigurationUpdateParams::new().clear_metadata(),
+        )
+        .expect("clear metadata");
+    assert!(
+        cleared.metadata.as_ref().is_none_or(|m| m.is_empty()),
+        "{:?}",
+        cleared.metadata
+    );
+
+    for _ in 0..3 {
+        client
+            .create_configuration(&ConfigurationCreateParams::new(
+                FeaturesParams::new().invoice_history(InvoiceHistoryParams::new(true)),
+            ))
+            .expect("create");
+    }
+    let page = client
+        .list_configurations(&ConfigurationListParams::new().limit(2))
+        .expect("list");
+    assert_eq!(page.data.len(), 2);
+    assert!(page.has_more);
+    let all: Vec<Configuration> = client
+        .iter_configurations(&ConfigurationListParams::new().limit(2))
+        .collect::<Result<_, _>>()
+        .expect("every page");
+    assert_eq!(all.len(), 5, "the default one and the four created");
+    let inactive = client
+        .list_configurations(&ConfigurationListParams::new().active(false))
+        .expect("filtered list");
+    assert_eq!(
+        inactive
+            .data
+            .iter()
+            .map(|c| c.id.as_str())
+            .collect::<Vec<_>>(),
+        [created.id.as_str()]
+    );
+
+    let missing = client.retrieve_configuration("bpc_missing").unwrap_err();
+    assert_eq!(missing.status(), Some(404));
+    assert_eq!(missing.code(), Some("resource_missing"));
+}
+
+#[test]
 fn updating_a_nonexistent_configuration_is_404() {
     let server = start();
     let (status, body) = post(&server, &format!("{CONFIGURATIONS}/bpc_nope"), "name=x");
