@@ -4,6 +4,7 @@
 //! ```sh
 //! cargo bench --bench overhead              # everything, about 20 s
 //! cargo bench --bench overhead -- request   # only the sections whose name contains "request"
+//! OVERHEAD_PROFILE=crate cargo bench --bench overhead   # only the crate's requests, to profile
 //! ```
 //!
 //! Sections: `request` (crate vs floor), `transport` (the cost of each ureq timeout setting),
@@ -42,6 +43,24 @@ fn main() {
         thread::available_parallelism().map_or(0, |n| n.get())
     );
 
+    // For `perf record`: one contender alone, no comparison.
+    if let Ok(which) = std::env::var("OVERHEAD_PROFILE") {
+        let client = server.client();
+        let params = full_params();
+        let floor = Floor::plain(&server);
+        let start = Instant::now();
+        for _ in 0..requests {
+            match which.as_str() {
+                "crate" => drop(black_box(client.create_session(&params).unwrap())),
+                _ => drop(black_box(floor.typed())),
+            }
+        }
+        println!(
+            "{which}: {:?} per request",
+            start.elapsed() / requests as u32
+        );
+        return;
+    }
     if wanted("request") {
         request_overhead(&server, requests);
     }
@@ -170,6 +189,13 @@ impl Floor {
         }
     }
 
+    fn with_agent(server: &Server, agent: ureq::Agent) -> Self {
+        Floor {
+            agent,
+            ..Floor::plain(server)
+        }
+    }
+
     fn plain(server: &Server) -> Self {
         Floor::new(server, ureq::Agent::config_builder())
     }
@@ -258,6 +284,20 @@ fn transport_settings(server: &Server, n: usize) {
             .timeout_recv_response(t80)
             .timeout_recv_body(t80),
     );
+    // The crate's setting: per-call timeout, with IP addresses resolved without a thread.
+    let literal = Floor::with_agent(
+        server,
+        ureq::Agent::with_parts(
+            ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .max_redirects(0)
+                .timeout_connect(t30)
+                .timeout_per_call(t80)
+                .build(),
+            ureq::unversioned::transport::DefaultConnector::new(),
+            LiteralResolver::default(),
+        ),
+    );
     let per_request = |floor: &Floor| {
         let request = floor
             .request()
@@ -269,7 +309,14 @@ fn transport_settings(server: &Server, n: usize) {
     };
     // Warm up, counting the connections each setting opens: a setting that defeats
     // keep-alive shows here.
-    let floors = [&none, &per_call, &connect_per_call, &global, &phases];
+    let floors = [
+        &none,
+        &per_call,
+        &connect_per_call,
+        &global,
+        &phases,
+        &literal,
+    ];
     let mut opened = Vec::new();
     for floor in floors {
         let before = server.connections();
@@ -291,6 +338,7 @@ fn transport_settings(server: &Server, n: usize) {
             &|| drop(black_box(connect_per_call.typed())),
             &|| drop(black_box(global.typed())),
             &|| drop(black_box(phases.typed())),
+            &|| drop(black_box(literal.typed())),
             &|| per_request(&none),
         ],
     );
@@ -301,6 +349,7 @@ fn transport_settings(server: &Server, n: usize) {
         "timeout_connect(30 s) + timeout_per_call(80 s)",
         "timeout_global(80 s)",
         "timeout_connect + send_body + recv_response + recv_body",
+        "connect + per_call, IP resolved without a thread (the crate)",
         "per-request configure_request (per_call + connect)",
     ];
     for ((name, time), opened) in names.iter().zip(times).zip(opened) {
@@ -569,4 +618,28 @@ fn content_length(head: &[u8]) -> usize {
         .filter_map(|line| line.split_once(':'))
         .find(|(name, _)| name.trim().eq_ignore_ascii_case("content-length"))
         .map_or(0, |(_, value)| value.trim().parse().unwrap())
+}
+
+/// A copy of the crate's resolver, to measure the setting on a bare agent: a literal IP is
+/// parsed instead of looked up on a thread.
+#[derive(Debug, Default)]
+struct LiteralResolver(ureq::unversioned::resolver::DefaultResolver);
+
+impl ureq::unversioned::resolver::Resolver for LiteralResolver {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        config: &ureq::config::Config,
+        timeout: ureq::unversioned::transport::NextTimeout,
+    ) -> Result<ureq::unversioned::resolver::ResolvedSocketAddrs, ureq::Error> {
+        let authority = uri.authority().unwrap();
+        match authority.as_str().parse::<std::net::SocketAddr>() {
+            Ok(address) => {
+                let mut addresses = self.empty();
+                addresses.push(address);
+                Ok(addresses)
+            }
+            Err(_) => self.0.resolve(uri, config, timeout),
+        }
+    }
 }
