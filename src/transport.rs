@@ -424,20 +424,16 @@ pub(crate) fn new_idempotency_key() -> String {
         b[8] = (b[8] & 0x3f) | 0x80; // RFC 4122 variant
         b
     };
-    let hex = |range: std::ops::Range<usize>| {
-        bytes[range]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    };
-    format!(
-        "{}-{}-{}-{}-{}",
-        hex(0..4),
-        hex(4..6),
-        hex(6..8),
-        hex(8..10),
-        hex(10..16)
-    )
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut key = String::with_capacity(36);
+    for (i, byte) in bytes.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            key.push('-');
+        }
+        key.push(char::from(HEX[usize::from(byte >> 4)]));
+        key.push(char::from(HEX[usize::from(byte & 0x0f)]));
+    }
+    key
 }
 
 /// 64 unpredictable bits without a dependency: std seeds each `RandomState` from the
@@ -515,6 +511,13 @@ mod tests {
         assert_eq!(keys.len(), 20_000);
         for key in keys.iter().take(100) {
             assert_eq!(key.len(), 36);
+            for (i, c) in key.char_indices() {
+                if matches!(i, 8 | 13 | 18 | 23) {
+                    assert_eq!(c, '-', "{key}");
+                } else {
+                    assert!(matches!(c, '0'..='9' | 'a'..='f'), "{key}");
+                }
+            }
             assert_eq!(&key[14..15], "4", "{key}");
             assert!("89ab".contains(&key[19..20]), "{key}");
         }
