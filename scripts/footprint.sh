@@ -22,7 +22,6 @@ rounds="${FOOTPRINT_ROUNDS:-1}"
 work="$(mktemp -d "${TMPDIR:-/tmp}/footprint.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 export CARGO_PROFILE_RELEASE_STRIP=symbols
-export CARGO_TERM_QUIET=true
 
 ureq_req="$(sed -n 's/^ureq = { version = "\([^"]*\)".*/\1/p' "$repo/Cargo.toml")"
 
@@ -96,7 +95,10 @@ build() {
     local dir="$1" target="$work/target-$1-$2"
     local start end
     start=$(date +%s.%N)
-    (cd "$work/$dir" && CARGO_TARGET_DIR="$target" cargo build --release)
+    if ! (cd "$work/$dir" && CARGO_TARGET_DIR="$target" cargo build --release >"$work/build-$1-$2.log" 2>&1); then
+        cat "$work/build-$1-$2.log" >&2
+        return 1
+    fi
     end=$(date +%s.%N)
     awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }' 
 }
@@ -131,6 +133,7 @@ echo "build times, every round: hello ${hello_times[*]} s; crate ${crate_times[*
 
 # The quickstart embeds the crate's local server, so it is reported, not compared.
 if [ -f "$repo/examples/quickstart.rs" ]; then
-    (cd "$repo" && CARGO_TARGET_DIR="$work/target-quickstart" cargo build --release --example quickstart)
+    (cd "$repo" && CARGO_TARGET_DIR="$work/target-quickstart" cargo build --release --example quickstart >"$work/build-quickstart.log" 2>&1) ||
+        { cat "$work/build-quickstart.log" >&2; exit 1; }
     echo "stripped release quickstart example: $(stat -c %s "$work/target-quickstart/release/examples/quickstart") B"
 fi

@@ -704,6 +704,18 @@ struct MapKey<'a> {
 }
 
 impl MapKey<'_> {
+    /// The common case, field names of flattened structs, without the formatting machinery.
+    fn segment_str(self, segment: &str) -> Result<(), FormError> {
+        if self.top {
+            self.key.push_str(segment);
+        } else {
+            self.key.push('[');
+            self.key.push_str(segment);
+            self.key.push(']');
+        }
+        Ok(())
+    }
+
     fn segment(self, segment: impl Display) -> Result<(), FormError> {
         use std::fmt::Write;
         // Writing to a `String` cannot fail.
@@ -764,7 +776,7 @@ impl ser::Serializer for MapKey<'_> {
         self.segment(v)
     }
     fn serialize_str(self, v: &str) -> Result<(), FormError> {
-        self.segment(v)
+        self.segment_str(v)
     }
     fn serialize_bytes(self, _: &[u8]) -> Result<(), FormError> {
         Err(unsupported("a byte-string map key"))
@@ -787,7 +799,7 @@ impl ser::Serializer for MapKey<'_> {
         _: u32,
         variant: &'static str,
     ) -> Result<(), FormError> {
-        self.segment(variant)
+        self.segment_str(variant)
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
@@ -863,6 +875,13 @@ mod tests {
             serde_json::json!({"a": 1, "b": -2, "c": 1.5, "d": true, "e": null, "f": "x y+z/é"}),
             serde_json::json!({"list": [[1, 2], {"k": "v"}, [], "s"], "deep": {"a": {"b": {"c": [0]}}}}),
             serde_json::json!({"weird[key]": "&=?#", "émoji 🎉": "🎉"}),
+            serde_json::json!({
+                "ascii": (0u8..128).map(char::from).collect::<String>(),
+                "~!'()": "ÿ\u{7ff}\u{800}\u{ffff}\u{10000}\u{10ffff}",
+                "chars": ['a', ' ', '+', '%', '\n', 'é'],
+                "floats": [0.1, -0.0, 1e21, 1e-7, 123456789.125],
+                "ints": [0, -1, u64::MAX, i64::MIN],
+            }),
         ];
         for value in &values {
             let pairs = to_pairs(value).unwrap();
