@@ -488,17 +488,18 @@ fn run_threads(client: &Client, params: &Arc<SessionCreateParams>, count: usize,
 /// Runs each contender `n` times per round, contenders in turn, for [`ROUNDS`] rounds; the
 /// median round's time per call, in nanoseconds.
 fn alternate<const K: usize>(n: usize, contenders: [&dyn Fn(); K]) -> [f64; K] {
-    let mut samples = [[0f64; ROUNDS]; K];
-    for round in 0..ROUNDS {
-        for (k, f) in contenders.iter().enumerate() {
+    let mut samples = [[0f64; K]; ROUNDS];
+    for round in &mut samples {
+        for (sample, f) in round.iter_mut().zip(contenders) {
             let start = Instant::now();
             for _ in 0..n {
                 f();
             }
-            samples[k][round] = start.elapsed().as_nanos() as f64 / n as f64;
+            *sample = start.elapsed().as_nanos() as f64 / n as f64;
         }
     }
-    samples.map(|mut s| {
+    std::array::from_fn(|k| {
+        let mut s = samples.map(|round| round[k]);
         s.sort_by(f64::total_cmp);
         s[ROUNDS / 2]
     })
