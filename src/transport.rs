@@ -505,6 +505,43 @@ mod tests {
     }
 
     #[test]
+    fn ip_addresses_resolve_to_themselves_and_host_names_go_to_ureq() {
+        use ureq::unversioned::resolver::Resolver as _;
+        let config = ureq::config::Config::default();
+        let resolve = |uri: &str, config: &ureq::config::Config| {
+            let uri: ureq::http::Uri = uri.parse().unwrap();
+            Resolver::default()
+                .resolve(&uri, config, NextTimeout::default())
+                .map(|addresses| addresses.to_vec())
+        };
+        let cases = [
+            ("http://127.0.0.1:12111/v1", "127.0.0.1:12111"),
+            ("https://127.0.0.1/v1", "127.0.0.1:443"),
+            ("http://[::1]:8080", "[::1]:8080"),
+            ("http://localhost:9", "127.0.0.1:9"),
+        ];
+        for (uri, expected) in cases {
+            let addresses = resolve(uri, &config).unwrap();
+            let expected: SocketAddr = expected.parse().unwrap();
+            if uri.contains("localhost") {
+                assert!(
+                    addresses.iter().all(|a| a.ip().is_loopback()),
+                    "{addresses:?}"
+                );
+            } else {
+                assert_eq!(addresses, [expected], "{uri}");
+            }
+        }
+        let v4_only = ureq::config::Config::builder()
+            .ip_family(ureq::config::IpFamily::Ipv4Only)
+            .build();
+        assert!(matches!(
+            resolve("http://[::1]:8080", &v4_only),
+            Err(ureq::Error::HostNotFound)
+        ));
+    }
+
+    #[test]
     fn idempotency_keys_are_uuid_v4_and_unique() {
         let keys: std::collections::HashSet<String> =
             (0..20_000).map(|_| new_idempotency_key()).collect();
