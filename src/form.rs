@@ -43,7 +43,12 @@ use crate::Error;
 /// When `value` is not a struct or map at the top level, or holds a value with no form
 /// encoding (bytes, non-finite floats, maps whose keys are not scalars).
 pub fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String, Error> {
-    let pairs = to_pairs(value)?;
+    // Sized for a typical session's params, so the buffers rarely grow.
+    let arena = Arena {
+        text: String::with_capacity(512),
+        spans: Vec::with_capacity(16),
+    };
+    let pairs = flatten(value, arena)?;
     serde_urlencoded::to_string(&pairs).map_err(|e| Error::invalid_input(e.to_string()))
 }
 
@@ -63,14 +68,72 @@ pub fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String, Error> {
 ///
 /// As [`to_string`].
 pub fn to_pairs<T: Serialize + ?Sized>(value: &T) -> Result<Vec<(String, String)>, Error> {
+    flatten(value, Vec::new())
+}
+
+fn flatten<T: Serialize + ?Sized, S: Sink>(value: &T, pairs: S) -> Result<S, Error> {
     let mut flattener = Flattener {
         key: String::new(),
-        pairs: Vec::new(),
+        pairs,
     };
     value
         .serialize(TopLevel(&mut flattener))
         .map_err(|e| Error::invalid_input(format!("cannot form-encode params: {}", e.0)))?;
     Ok(flattener.pairs)
+}
+
+/// Where the flattened pairs go.
+trait Sink {
+    fn pair(&mut self, key: &str, value: &str);
+    fn pair_display(&mut self, key: &str, value: impl Display);
+}
+
+/// The pairs as [`to_pairs`] returns them.
+impl Sink for Vec<(String, String)> {
+    fn pair(&mut self, key: &str, value: &str) {
+        self.push((key.to_owned(), value.to_owned()));
+    }
+
+    fn pair_display(&mut self, key: &str, value: impl Display) {
+        self.push((key.to_owned(), value.to_string()));
+    }
+}
+
+/// The pairs on their way to [`to_string`]: every key and value in one buffer, so encoding
+/// costs two growing allocations instead of two per pair. It serializes as the sequence of
+/// `(key, value)` that `serde_urlencoded` percent-encodes, exactly as it would the `Vec`.
+struct Arena {
+    text: String,
+    /// Key start, key end (value start), value end.
+    spans: Vec<(usize, usize, usize)>,
+}
+
+impl Sink for Arena {
+    fn pair(&mut self, key: &str, value: &str) {
+        let start = self.text.len();
+        self.text.push_str(key);
+        self.text.push_str(value);
+        self.spans.push((start, start + key.len(), self.text.len()));
+    }
+
+    fn pair_display(&mut self, key: &str, value: impl Display) {
+        use std::fmt::Write;
+        let start = self.text.len();
+        self.text.push_str(key);
+        // Writing to a `String` cannot fail.
+        let _ = write!(self.text, "{value}");
+        self.spans.push((start, start + key.len(), self.text.len()));
+    }
+}
+
+impl Serialize for Arena {
+    fn serialize<S: ser::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(
+            self.spans
+                .iter()
+                .map(|&(key, value, end)| (&self.text[key..value], &self.text[value..end])),
+        )
+    }
 }
 
 /// The encoder's internal error; turned into [`Error`] at the edge.
@@ -98,14 +161,30 @@ fn unsupported(what: &str) -> FormError {
 /// The pairs so far and the key of the value being written. One key buffer is grown and
 /// truncated as the encoder walks in and out of nested values, so nesting costs no allocation
 /// beyond the finished keys.
-struct Flattener {
+struct Flattener<S> {
     key: String,
-    pairs: Vec<(String, String)>,
+    pairs: S,
 }
 
-impl Flattener {
-    fn push(&mut self, value: String) {
-        self.pairs.push((self.key.clone(), value));
+impl<S: Sink> Flattener<S> {
+    fn push(&mut self, value: &str) {
+        self.pairs.pair(&self.key, value);
+    }
+
+    fn push_display(&mut self, value: impl Display) {
+        self.pairs.pair_display(&self.key, value);
+    }
+
+    /// Appends the key segment of sequence element `index`, formatted in place.
+    fn enter_index(&mut self, top: bool, index: usize) -> usize {
+        use std::fmt::Write;
+        let len = self.key.len();
+        if top {
+            let _ = write!(self.key, "{index}");
+        } else {
+            let _ = write!(self.key, "[{index}]");
+        }
+        len
     }
 
     /// Appends one key segment: bare at the top level, in brackets below it.
@@ -123,14 +202,14 @@ impl Flattener {
 }
 
 /// The top level: only structs and maps (and nothing at all) have a form encoding.
-struct TopLevel<'a>(&'a mut Flattener);
+struct TopLevel<'a, S>(&'a mut Flattener<S>);
 
 /// A value at the key currently in the flattener.
-struct Nested<'a>(&'a mut Flattener);
+struct Nested<'a, S>(&'a mut Flattener<S>);
 
 /// A struct, map or sequence being written; `top` says whether its keys are bare.
-struct Compound<'a> {
-    flattener: &'a mut Flattener,
+struct Compound<'a, S> {
+    flattener: &'a mut Flattener<S>,
     top: bool,
     index: usize,
     /// For maps: where the key buffer stood before the current entry's key.
@@ -139,8 +218,8 @@ struct Compound<'a> {
     variant_start: Option<usize>,
 }
 
-impl<'a> Compound<'a> {
-    fn new(flattener: &'a mut Flattener, top: bool) -> Self {
+impl<'a, S: Sink> Compound<'a, S> {
+    fn new(flattener: &'a mut Flattener<S>, top: bool) -> Self {
         Compound {
             flattener,
             top,
@@ -151,7 +230,7 @@ impl<'a> Compound<'a> {
     }
 
     /// A tuple or struct variant: its fields nest under the variant's name.
-    fn variant(flattener: &'a mut Flattener, variant: &str) -> Self {
+    fn variant(flattener: &'a mut Flattener<S>, variant: &str) -> Self {
         let start = flattener.enter(false, variant);
         Compound {
             variant_start: Some(start),
@@ -186,15 +265,15 @@ macro_rules! top_level_rejects {
     };
 }
 
-impl<'a> ser::Serializer for TopLevel<'a> {
+impl<'a, S: Sink> ser::Serializer for TopLevel<'a, S> {
     type Ok = ();
     type Error = FormError;
     type SerializeSeq = Impossible<(), FormError>;
     type SerializeTuple = Impossible<(), FormError>;
     type SerializeTupleStruct = Impossible<(), FormError>;
     type SerializeTupleVariant = Impossible<(), FormError>;
-    type SerializeMap = Compound<'a>;
-    type SerializeStruct = Compound<'a>;
+    type SerializeMap = Compound<'a, S>;
+    type SerializeStruct = Compound<'a, S>;
     type SerializeStructVariant = Impossible<(), FormError>;
 
     top_level_rejects! {
@@ -295,11 +374,11 @@ impl<'a> ser::Serializer for TopLevel<'a> {
         ))
     }
 
-    fn serialize_map(self, _: Option<usize>) -> Result<Compound<'a>, FormError> {
+    fn serialize_map(self, _: Option<usize>) -> Result<Compound<'a, S>, FormError> {
         Ok(Compound::new(self.0, true))
     }
 
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Compound<'a>, FormError> {
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Compound<'a, S>, FormError> {
         Ok(Compound::new(self.0, true))
     }
 
@@ -316,19 +395,19 @@ impl<'a> ser::Serializer for TopLevel<'a> {
     }
 }
 
-impl<'a> ser::Serializer for Nested<'a> {
+impl<'a, S: Sink> ser::Serializer for Nested<'a, S> {
     type Ok = ();
     type Error = FormError;
-    type SerializeSeq = Compound<'a>;
-    type SerializeTuple = Compound<'a>;
-    type SerializeTupleStruct = Compound<'a>;
-    type SerializeTupleVariant = Compound<'a>;
-    type SerializeMap = Compound<'a>;
-    type SerializeStruct = Compound<'a>;
-    type SerializeStructVariant = Compound<'a>;
+    type SerializeSeq = Compound<'a, S>;
+    type SerializeTuple = Compound<'a, S>;
+    type SerializeTupleStruct = Compound<'a, S>;
+    type SerializeTupleVariant = Compound<'a, S>;
+    type SerializeMap = Compound<'a, S>;
+    type SerializeStruct = Compound<'a, S>;
+    type SerializeStructVariant = Compound<'a, S>;
 
     fn serialize_bool(self, v: bool) -> Result<(), FormError> {
-        self.0.push(if v { "true" } else { "false" }.to_owned());
+        self.0.push(if v { "true" } else { "false" });
         Ok(())
     }
 
@@ -345,12 +424,12 @@ impl<'a> ser::Serializer for Nested<'a> {
     }
 
     fn serialize_i64(self, v: i64) -> Result<(), FormError> {
-        self.0.push(v.to_string());
+        self.0.push_display(v);
         Ok(())
     }
 
     fn serialize_i128(self, v: i128) -> Result<(), FormError> {
-        self.0.push(v.to_string());
+        self.0.push_display(v);
         Ok(())
     }
 
@@ -367,12 +446,12 @@ impl<'a> ser::Serializer for Nested<'a> {
     }
 
     fn serialize_u64(self, v: u64) -> Result<(), FormError> {
-        self.0.push(v.to_string());
+        self.0.push_display(v);
         Ok(())
     }
 
     fn serialize_u128(self, v: u128) -> Result<(), FormError> {
-        self.0.push(v.to_string());
+        self.0.push_display(v);
         Ok(())
     }
 
@@ -384,17 +463,17 @@ impl<'a> ser::Serializer for Nested<'a> {
         if !v.is_finite() {
             return Err(FormError(format!("the number {v} has no form encoding")));
         }
-        self.0.push(v.to_string());
+        self.0.push_display(v);
         Ok(())
     }
 
     fn serialize_char(self, v: char) -> Result<(), FormError> {
-        self.0.push(v.to_string());
+        self.0.push_display(v);
         Ok(())
     }
 
     fn serialize_str(self, v: &str) -> Result<(), FormError> {
-        self.0.push(v.to_owned());
+        self.0.push(v);
         Ok(())
     }
 
@@ -445,15 +524,19 @@ impl<'a> ser::Serializer for Nested<'a> {
         Compound::new(self.0, false).field(variant, value)
     }
 
-    fn serialize_seq(self, _: Option<usize>) -> Result<Compound<'a>, FormError> {
+    fn serialize_seq(self, _: Option<usize>) -> Result<Compound<'a, S>, FormError> {
         Ok(Compound::new(self.0, false))
     }
 
-    fn serialize_tuple(self, _: usize) -> Result<Compound<'a>, FormError> {
+    fn serialize_tuple(self, _: usize) -> Result<Compound<'a, S>, FormError> {
         Ok(Compound::new(self.0, false))
     }
 
-    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Compound<'a>, FormError> {
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Compound<'a, S>, FormError> {
         Ok(Compound::new(self.0, false))
     }
 
@@ -463,15 +546,15 @@ impl<'a> ser::Serializer for Nested<'a> {
         _: u32,
         variant: &'static str,
         _: usize,
-    ) -> Result<Compound<'a>, FormError> {
+    ) -> Result<Compound<'a, S>, FormError> {
         Ok(Compound::variant(self.0, variant))
     }
 
-    fn serialize_map(self, _: Option<usize>) -> Result<Compound<'a>, FormError> {
+    fn serialize_map(self, _: Option<usize>) -> Result<Compound<'a, S>, FormError> {
         Ok(Compound::new(self.0, false))
     }
 
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Compound<'a>, FormError> {
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Compound<'a, S>, FormError> {
         Ok(Compound::new(self.0, false))
     }
 
@@ -481,20 +564,22 @@ impl<'a> ser::Serializer for Nested<'a> {
         _: u32,
         variant: &'static str,
         _: usize,
-    ) -> Result<Compound<'a>, FormError> {
+    ) -> Result<Compound<'a, S>, FormError> {
         Ok(Compound::variant(self.0, variant))
     }
 }
 
-impl Compound<'_> {
+impl<S: Sink> Compound<'_, S> {
     fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), FormError> {
-        let index = self.index;
+        let len = self.flattener.enter_index(self.top, self.index);
         self.index += 1;
-        self.field(&index.to_string(), value)
+        value.serialize(Nested(self.flattener))?;
+        self.flattener.key.truncate(len);
+        Ok(())
     }
 }
 
-impl ser::SerializeSeq for Compound<'_> {
+impl<S: Sink> ser::SerializeSeq for Compound<'_, S> {
     type Ok = ();
     type Error = FormError;
 
@@ -507,7 +592,7 @@ impl ser::SerializeSeq for Compound<'_> {
     }
 }
 
-impl ser::SerializeTuple for Compound<'_> {
+impl<S: Sink> ser::SerializeTuple for Compound<'_, S> {
     type Ok = ();
     type Error = FormError;
 
@@ -520,7 +605,7 @@ impl ser::SerializeTuple for Compound<'_> {
     }
 }
 
-impl ser::SerializeTupleStruct for Compound<'_> {
+impl<S: Sink> ser::SerializeTupleStruct for Compound<'_, S> {
     type Ok = ();
     type Error = FormError;
 
@@ -533,7 +618,7 @@ impl ser::SerializeTupleStruct for Compound<'_> {
     }
 }
 
-impl ser::SerializeTupleVariant for Compound<'_> {
+impl<S: Sink> ser::SerializeTupleVariant for Compound<'_, S> {
     type Ok = ();
     type Error = FormError;
 
@@ -547,7 +632,7 @@ impl ser::SerializeTupleVariant for Compound<'_> {
     }
 }
 
-impl ser::SerializeStruct for Compound<'_> {
+impl<S: Sink> ser::SerializeStruct for Compound<'_, S> {
     type Ok = ();
     type Error = FormError;
 
@@ -564,7 +649,7 @@ impl ser::SerializeStruct for Compound<'_> {
     }
 }
 
-impl ser::SerializeStructVariant for Compound<'_> {
+impl<S: Sink> ser::SerializeStructVariant for Compound<'_, S> {
     type Ok = ();
     type Error = FormError;
 
@@ -582,13 +667,17 @@ impl ser::SerializeStructVariant for Compound<'_> {
     }
 }
 
-impl ser::SerializeMap for Compound<'_> {
+impl<S: Sink> ser::SerializeMap for Compound<'_, S> {
     type Ok = ();
     type Error = FormError;
 
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), FormError> {
-        let key = key.serialize(MapKey)?;
-        self.map_key_start = Some(self.flattener.enter(self.top, &key));
+        let start = self.flattener.key.len();
+        key.serialize(MapKey {
+            key: &mut self.flattener.key,
+            top: self.top,
+        })?;
+        self.map_key_start = Some(start);
         Ok(())
     }
 
@@ -608,71 +697,100 @@ impl ser::SerializeMap for Compound<'_> {
 }
 
 /// Map keys become key segments, so only scalars will do.
-struct MapKey;
+struct MapKey<'a> {
+    /// The flattener's key buffer: the segment is written straight into it.
+    key: &'a mut String,
+    top: bool,
+}
 
-impl ser::Serializer for MapKey {
-    type Ok = String;
+impl MapKey<'_> {
+    /// The common case, field names of flattened structs, without the formatting machinery.
+    fn segment_str(self, segment: &str) -> Result<(), FormError> {
+        if self.top {
+            self.key.push_str(segment);
+        } else {
+            self.key.push('[');
+            self.key.push_str(segment);
+            self.key.push(']');
+        }
+        Ok(())
+    }
+
+    fn segment(self, segment: impl Display) -> Result<(), FormError> {
+        use std::fmt::Write;
+        // Writing to a `String` cannot fail.
+        let _ = if self.top {
+            write!(self.key, "{segment}")
+        } else {
+            write!(self.key, "[{segment}]")
+        };
+        Ok(())
+    }
+}
+
+impl ser::Serializer for MapKey<'_> {
+    type Ok = ();
     type Error = FormError;
-    type SerializeSeq = Impossible<String, FormError>;
-    type SerializeTuple = Impossible<String, FormError>;
-    type SerializeTupleStruct = Impossible<String, FormError>;
-    type SerializeTupleVariant = Impossible<String, FormError>;
-    type SerializeMap = Impossible<String, FormError>;
-    type SerializeStruct = Impossible<String, FormError>;
-    type SerializeStructVariant = Impossible<String, FormError>;
+    type SerializeSeq = Impossible<(), FormError>;
+    type SerializeTuple = Impossible<(), FormError>;
+    type SerializeTupleStruct = Impossible<(), FormError>;
+    type SerializeTupleVariant = Impossible<(), FormError>;
+    type SerializeMap = Impossible<(), FormError>;
+    type SerializeStruct = Impossible<(), FormError>;
+    type SerializeStructVariant = Impossible<(), FormError>;
 
-    fn serialize_bool(self, v: bool) -> Result<String, FormError> {
-        Ok(v.to_string())
+    fn serialize_bool(self, v: bool) -> Result<(), FormError> {
+        self.segment(v)
     }
-    fn serialize_i8(self, v: i8) -> Result<String, FormError> {
-        Ok(v.to_string())
+    fn serialize_i8(self, v: i8) -> Result<(), FormError> {
+        self.segment(v)
     }
-    fn serialize_i16(self, v: i16) -> Result<String, FormError> {
-        Ok(v.to_string())
+    fn serialize_i16(self, v: i16) -> Result<(), FormError> {
+        self.segment(v)
     }
-    fn serialize_i32(self, v: i32) -> Result<String, FormError> {
-        Ok(v.to_string())
+    fn serialize_i32(self, v: i32) -> Result<(), FormError> {
+        self.segment(v)
     }
-    fn serialize_i64(self, v: i64) -> Result<String, FormError> {
-        Ok(v.to_string())
+    fn serialize_i64(self, v: i64) -> Result<(), FormError> {
+        self.segment(v)
     }
-    fn serialize_u8(self, v: u8) -> Result<String, FormError> {
-        Ok(v.to_string())
+    fn serialize_u8(self, v: u8) -> Result<(), FormError> {
+        self.segment(v)
     }
-    fn serialize_u16(self, v: u16) -> Result<String, FormError> {
-        Ok(v.to_string())
+    fn serialize_u16(self, v: u16) -> Result<(), FormError> {
+        self.segment(v)
     }
-    fn serialize_u32(self, v: u32) -> Result<String, FormError> {
-        Ok(v.to_string())
+    fn serialize_u32(self, v: u32) -> Result<(), FormError> {
+        self.segment(v)
     }
-    fn serialize_u64(self, v: u64) -> Result<String, FormError> {
-        Ok(v.to_string())
+    fn serialize_u64(self, v: u64) -> Result<(), FormError> {
+        self.segment(v)
     }
-    fn serialize_f32(self, _: f32) -> Result<String, FormError> {
+    fn serialize_f32(self, _: f32) -> Result<(), FormError> {
         Err(unsupported("a float map key"))
     }
-    fn serialize_f64(self, _: f64) -> Result<String, FormError> {
+    fn serialize_f64(self, _: f64) -> Result<(), FormError> {
         Err(unsupported("a float map key"))
     }
-    fn serialize_char(self, v: char) -> Result<String, FormError> {
-        Ok(v.to_string())
+    fn serialize_char(self, v: char) -> Result<(), FormError> {
+        self.segment(v)
     }
-    fn serialize_str(self, v: &str) -> Result<String, FormError> {
-        Ok(v.to_owned())
+    fn serialize_str(self, v: &str) -> Result<(), FormError> {
+        self.segment_str(v)
     }
-    fn serialize_bytes(self, _: &[u8]) -> Result<String, FormError> {
+    fn serialize_bytes(self, _: &[u8]) -> Result<(), FormError> {
         Err(unsupported("a byte-string map key"))
     }
-    fn serialize_none(self) -> Result<String, FormError> {
+    fn serialize_none(self) -> Result<(), FormError> {
         Err(unsupported("a missing map key"))
     }
-    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<String, FormError> {
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), FormError> {
         value.serialize(self)
     }
-    fn serialize_unit(self) -> Result<String, FormError> {
+    fn serialize_unit(self) -> Result<(), FormError> {
         Err(unsupported("a unit map key"))
     }
-    fn serialize_unit_struct(self, _: &'static str) -> Result<String, FormError> {
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), FormError> {
         Err(unsupported("a unit map key"))
     }
     fn serialize_unit_variant(
@@ -680,14 +798,14 @@ impl ser::Serializer for MapKey {
         _: &'static str,
         _: u32,
         variant: &'static str,
-    ) -> Result<String, FormError> {
-        Ok(variant.to_owned())
+    ) -> Result<(), FormError> {
+        self.segment_str(variant)
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
         _: &'static str,
         value: &T,
-    ) -> Result<String, FormError> {
+    ) -> Result<(), FormError> {
         value.serialize(self)
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
@@ -696,7 +814,7 @@ impl ser::Serializer for MapKey {
         _: u32,
         _: &'static str,
         _: &T,
-    ) -> Result<String, FormError> {
+    ) -> Result<(), FormError> {
         Err(unsupported("an enum map key"))
     }
     fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, FormError> {
@@ -739,5 +857,53 @@ impl ser::Serializer for MapKey {
         _: usize,
     ) -> Result<Self::SerializeStructVariant, FormError> {
         Err(unsupported("an enum map key"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn to_string_is_serde_urlencoded_of_to_pairs_for_every_shape() {
+        let mut ints = std::collections::BTreeMap::new();
+        ints.insert(7u32, "seven");
+        ints.insert(10, "ten & more");
+        let values = [
+            serde_json::json!({}),
+            serde_json::json!({"": ""}),
+            serde_json::json!({"a": 1, "b": -2, "c": 1.5, "d": true, "e": null, "f": "x y+z/é"}),
+            serde_json::json!({"list": [[1, 2], {"k": "v"}, [], "s"], "deep": {"a": {"b": {"c": [0]}}}}),
+            serde_json::json!({"weird[key]": "&=?#", "émoji 🎉": "🎉"}),
+            serde_json::json!({
+                "ascii": (0u8..128).map(char::from).collect::<String>(),
+                "~!'()": "ÿ\u{7ff}\u{800}\u{ffff}\u{10000}\u{10ffff}",
+                "chars": ['a', ' ', '+', '%', '\n', 'é'],
+                "floats": [0.1, -0.0, 1e21, 1e-7, 123456789.125],
+                "ints": [0, -1, u64::MAX, i64::MIN],
+            }),
+        ];
+        for value in &values {
+            let pairs = to_pairs(value).unwrap();
+            assert_eq!(
+                to_string(value).unwrap(),
+                serde_urlencoded::to_string(&pairs).unwrap(),
+                "{value}"
+            );
+        }
+        let nested = serde_json::json!({"m": ints});
+        assert_eq!(
+            to_pairs(&nested).unwrap(),
+            [
+                ("m[10]".to_owned(), "ten & more".to_owned()),
+                ("m[7]".to_owned(), "seven".to_owned()),
+            ]
+        );
+        let top: std::collections::BTreeMap<u8, char> = [(1, 'x'), (2, 'y')].into();
+        assert_eq!(to_string(&top).unwrap(), "1=x&2=y");
+        assert_eq!(
+            to_string(&(ints, 1.25f64)).unwrap_err().to_string(),
+            to_pairs(&(1, 2)).unwrap_err().to_string()
+        );
     }
 }

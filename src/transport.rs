@@ -7,11 +7,14 @@
 
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs};
+use ureq::unversioned::transport::NextTimeout;
 
 use crate::client::{RequestOptions, Response};
 use crate::error::ApiError;
@@ -234,6 +237,48 @@ impl Transport {
     }
 }
 
+/// Name resolution without a thread for IP addresses.
+///
+/// ureq resolves the host before every request, even one that reuses a pooled connection, and
+/// when a per-call timeout applies its default resolver runs the lookup on a new thread so the
+/// timeout can bound it. For a literal IP (`127.0.0.1`, `[::1]`) there is nothing to look up:
+/// the address is parsed here exactly as `ToSocketAddrs` would, which saved a thread spawn,
+/// about 50-100 µs, per request on loopback. Host names still go through ureq's resolver, so the
+/// attempt timeout keeps bounding a hung DNS lookup.
+#[derive(Debug, Default)]
+pub(crate) struct Resolver {
+    default: DefaultResolver,
+}
+
+impl ureq::unversioned::resolver::Resolver for Resolver {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        config: &ureq::config::Config,
+        timeout: NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        let literal = uri
+            .scheme()
+            .zip(uri.authority())
+            .and_then(|(scheme, authority)| DefaultResolver::host_and_port(scheme, authority))
+            .and_then(|host_and_port| host_and_port.parse::<SocketAddr>().ok());
+        let Some(address) = literal else {
+            return self.default.resolve(uri, config, timeout);
+        };
+        if config
+            .ip_family()
+            .keep_wanted(std::iter::once(address))
+            .next()
+            .is_none()
+        {
+            return Err(ureq::Error::HostNotFound);
+        }
+        let mut addresses = self.empty();
+        addresses.push(address);
+        Ok(addresses)
+    }
+}
+
 /// The one place that decides whether an attempt is worth repeating.
 ///
 /// Stripe's `Stripe-Should-Retry` header decides first. Without it: connection failures and
@@ -379,20 +424,16 @@ pub(crate) fn new_idempotency_key() -> String {
         b[8] = (b[8] & 0x3f) | 0x80; // RFC 4122 variant
         b
     };
-    let hex = |range: std::ops::Range<usize>| {
-        bytes[range]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    };
-    format!(
-        "{}-{}-{}-{}-{}",
-        hex(0..4),
-        hex(4..6),
-        hex(6..8),
-        hex(8..10),
-        hex(10..16)
-    )
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut key = String::with_capacity(36);
+    for (i, byte) in bytes.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            key.push('-');
+        }
+        key.push(char::from(HEX[usize::from(byte >> 4)]));
+        key.push(char::from(HEX[usize::from(byte & 0x0f)]));
+    }
+    key
 }
 
 /// 64 unpredictable bits without a dependency: std seeds each `RandomState` from the
@@ -464,12 +505,56 @@ mod tests {
     }
 
     #[test]
+    fn ip_addresses_resolve_to_themselves_and_host_names_go_to_ureq() {
+        use ureq::unversioned::resolver::Resolver as _;
+        let config = ureq::config::Config::default();
+        let resolve = |uri: &str, config: &ureq::config::Config| {
+            let uri: ureq::http::Uri = uri.parse().unwrap();
+            Resolver::default()
+                .resolve(&uri, config, NextTimeout::default())
+                .map(|addresses| addresses.to_vec())
+        };
+        let cases = [
+            ("http://127.0.0.1:12111/v1", "127.0.0.1:12111"),
+            ("https://127.0.0.1/v1", "127.0.0.1:443"),
+            ("http://[::1]:8080", "[::1]:8080"),
+            ("http://localhost:9", "127.0.0.1:9"),
+        ];
+        for (uri, expected) in cases {
+            let addresses = resolve(uri, &config).unwrap();
+            let expected: SocketAddr = expected.parse().unwrap();
+            if uri.contains("localhost") {
+                assert!(
+                    addresses.iter().all(|a| a.ip().is_loopback()),
+                    "{addresses:?}"
+                );
+            } else {
+                assert_eq!(addresses, [expected], "{uri}");
+            }
+        }
+        let v4_only = ureq::config::Config::builder()
+            .ip_family(ureq::config::IpFamily::Ipv4Only)
+            .build();
+        assert!(matches!(
+            resolve("http://[::1]:8080", &v4_only),
+            Err(ureq::Error::HostNotFound)
+        ));
+    }
+
+    #[test]
     fn idempotency_keys_are_uuid_v4_and_unique() {
         let keys: std::collections::HashSet<String> =
             (0..20_000).map(|_| new_idempotency_key()).collect();
         assert_eq!(keys.len(), 20_000);
         for key in keys.iter().take(100) {
             assert_eq!(key.len(), 36);
+            for (i, c) in key.char_indices() {
+                if matches!(i, 8 | 13 | 18 | 23) {
+                    assert_eq!(c, '-', "{key}");
+                } else {
+                    assert!(matches!(c, '0'..='9' | 'a'..='f'), "{key}");
+                }
+            }
             assert_eq!(&key[14..15], "4", "{key}");
             assert!("89ab".contains(&key[19..20]), "{key}");
         }
