@@ -204,7 +204,8 @@ impl ClientBuilder {
         self
     }
 
-    /// The longest wait between retries, before jitter. Default: 5 s.
+    /// The longest wait between retries, before jitter. Default: 5 s. A value below the
+    /// [initial delay](ClientBuilder::initial_retry_delay) is raised to it.
     pub fn max_retry_delay(mut self, delay: Duration) -> Self {
         self.max_retry_delay = delay;
         self
@@ -298,6 +299,11 @@ fn check_secret_key(key: &str) -> Result<(), Error> {
             "the secret key contains non-ASCII characters",
         ));
     }
+    if key.contains("://") {
+        return Err(Error::invalid_input(
+            "the secret key looks like a URL: are the key and the base URL swapped?",
+        ));
+    }
     if key.starts_with("pk_") {
         return Err(Error::invalid_input(
             "a publishable key (pk_...) cannot call this API: use a secret key (sk_...) or a restricted key (rk_...)",
@@ -309,7 +315,8 @@ fn check_secret_key(key: &str) -> Result<(), Error> {
 /// Accepts `https://host[:port][/path]`, and `http://` only for loopback hosts; returns it
 /// without a trailing slash, ready for `/v1/...` to be appended.
 fn check_base_url(url: &str) -> Result<String, Error> {
-    let bad = |why: &str| Error::invalid_input(format!("invalid base URL {url:?}: {why}"));
+    // The URL itself is not echoed: a swapped key and base URL would put the key in the error.
+    let bad = |why: &str| Error::invalid_input(format!("invalid base URL: {why}"));
     if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(bad("it contains whitespace or control characters"));
     }
@@ -387,7 +394,8 @@ impl RequestOptions {
     }
 
     /// The `Idempotency-Key` for this request, instead of a generated one. Stripe replays the
-    /// first answer for a key it has seen with the same params.
+    /// first answer for a key it has seen with the same params. Only POSTs carry a key: GETs
+    /// change nothing, so they are sent without one.
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.idempotency_key = Some(key.into());
         self

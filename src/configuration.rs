@@ -874,7 +874,8 @@ impl PauseDurationParams {
         PauseDurationParams::Indefinite
     }
 
-    /// For one of `options`.
+    /// For one of `options`; Stripe needs at least one (an empty list sends none, which
+    /// Stripe refuses as a missing param).
     pub fn interval_options(options: impl IntoIterator<Item = PauseIntervalOptionParams>) -> Self {
         PauseDurationParams::IntervalOptions(options.into_iter().collect())
     }

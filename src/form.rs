@@ -79,13 +79,29 @@ fn flatten<T: Serialize + ?Sized, S: Sink>(value: &T, pairs: S) -> Result<S, Err
     value
         .serialize(TopLevel(&mut flattener))
         .map_err(|e| Error::invalid_input(format!("cannot form-encode params: {}", e.0)))?;
+    // Typed params never repeat a key (arrays are indexed, maps have unique keys), so a
+    // repeat is an `extra_param` colliding with a typed param: Stripe would silently keep
+    // one of the two values.
+    if let Some(key) = first_repeat(flattener.pairs.keys()) {
+        return Err(Error::invalid_input(format!(
+            "cannot form-encode params: the param `{key}` is set twice \
+             (an extra_param cannot repeat a typed param)"
+        )));
+    }
     Ok(flattener.pairs)
+}
+
+fn first_repeat<'a>(keys: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let mut keys: Vec<&str> = keys.collect();
+    keys.sort_unstable();
+    keys.windows(2).find(|w| w[0] == w[1]).map(|w| w[0])
 }
 
 /// Where the flattened pairs go.
 trait Sink {
     fn pair(&mut self, key: &str, value: &str);
     fn pair_display(&mut self, key: &str, value: impl Display);
+    fn keys(&self) -> impl Iterator<Item = &str>;
 }
 
 /// The pairs as [`to_pairs`] returns them.
@@ -96,6 +112,10 @@ impl Sink for Vec<(String, String)> {
 
     fn pair_display(&mut self, key: &str, value: impl Display) {
         self.push((key.to_owned(), value.to_string()));
+    }
+
+    fn keys(&self) -> impl Iterator<Item = &str> {
+        self.iter().map(|(key, _)| key.as_str())
     }
 }
 
@@ -123,6 +143,12 @@ impl Sink for Arena {
         // Writing to a `String` cannot fail.
         let _ = write!(self.text, "{value}");
         self.spans.push((start, start + key.len(), self.text.len()));
+    }
+
+    fn keys(&self) -> impl Iterator<Item = &str> {
+        self.spans
+            .iter()
+            .map(|&(key, value, _)| &self.text[key..value])
     }
 }
 

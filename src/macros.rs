@@ -252,7 +252,9 @@ macro_rules! extra_params {
             impl $name {
                 /// Adds a param this crate does not model yet, sent after the typed ones and
                 /// encoded by the same encoder: a JSON object or array nests in brackets,
-                /// `null` sends nothing. Setting the same key again replaces the value.
+                /// `null` sends nothing. Setting the same key again replaces the value; a key a
+                /// typed param also sends is refused when the params are encoded, since Stripe
+                /// would keep only one of the two.
                 pub fn extra_param(
                     mut self,
                     key: impl Into<String>,

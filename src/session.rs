@@ -430,8 +430,8 @@ impl ConfirmItem {
     }
 }
 
-/// A discount applied in a [`SubscriptionUpdateConfirmFlow`].
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// A discount applied in a [`SubscriptionUpdateConfirmFlow`]: a coupon or a promotion code.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConfirmDiscount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     coupon: Option<String>,
@@ -446,15 +446,17 @@ impl ConfirmDiscount {
     pub fn coupon(coupon: impl Into<String>) -> Self {
         ConfirmDiscount {
             coupon: Some(coupon.into()),
-            ..Self::default()
+            promotion_code: None,
+            extra: Extra::new(),
         }
     }
 
     /// Apply the promotion code `promo_...`.
     pub fn promotion_code(promotion_code: impl Into<String>) -> Self {
         ConfirmDiscount {
+            coupon: None,
             promotion_code: Some(promotion_code.into()),
-            ..Self::default()
+            extra: Extra::new(),
         }
     }
 }

@@ -84,10 +84,24 @@ struct RawResponse {
     body: Vec<u8>,
 }
 
-/// A failed attempt, and whether trying again could help.
+/// An attempt that got no usable answer: the error for the caller, and what happened, for
+/// [`should_retry`] to judge.
 struct Failure {
     error: Error,
-    retryable: bool,
+    cause: Cause,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cause {
+    /// No answer: refused, reset, closed before or during the answer, unresolvable, not HTTP.
+    Network,
+    /// A connect or attempt timeout ran out.
+    Timeout,
+    /// TLS failed, typically a certificate problem.
+    Tls,
+    /// The request cannot be sent as built, or the answer is too large to read: it would
+    /// fail the same way again.
+    Permanent,
 }
 
 impl Transport {
@@ -179,7 +193,7 @@ impl Transport {
         let mut response = result
             .map_err(|e| Failure {
                 error: Error::invalid_input(format!("cannot build the request: {e}")),
-                retryable: false,
+                cause: Cause::Permanent,
             })?
             .map_err(map_ureq_error)?;
 
@@ -284,10 +298,12 @@ impl ureq::unversioned::resolver::Resolver for Resolver {
 /// Stripe's `Stripe-Should-Retry` header decides first. Without it: connection failures and
 /// timeouts are retried (the idempotency key makes that safe even when the request did
 /// arrive), and so are 409 (a conflict, often a concurrent request with the same key) and
-/// every 5xx. Other 4xx are the caller's to fix, and a 2xx is done.
+/// every 5xx. Other 4xx are the caller's to fix, and a 2xx is done. A TLS failure (a
+/// certificate problem does not go away), a request that cannot be sent and an answer too
+/// large to read would fail the same way again.
 fn should_retry(outcome: &Result<RawResponse, Failure>) -> bool {
     match outcome {
-        Err(failure) => failure.retryable,
+        Err(failure) => matches!(failure.cause, Cause::Network | Cause::Timeout),
         Ok(response) if (200..300).contains(&response.status) => false,
         Ok(response) => match response.should_retry {
             Some(decided) => decided,
@@ -296,56 +312,61 @@ fn should_retry(outcome: &Result<RawResponse, Failure>) -> bool {
     }
 }
 
+/// Says what happened; whether to retry is [`should_retry`]'s call.
 fn map_ureq_error(error: ureq::Error) -> Failure {
     use ureq::Error as E;
-    let (error, retryable) = match error {
-        E::Timeout(which) => (Error::timeout(format!("request timed out ({which})")), true),
+    let (error, cause) = match error {
+        E::Timeout(which) => (
+            Error::timeout(format!("request timed out ({which})")),
+            Cause::Timeout,
+        ),
         E::Io(io) => match io.kind() {
-            std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => {
-                (Error::timeout(format!("request timed out: {io}")), true)
-            }
+            std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => (
+                Error::timeout(format!("request timed out: {io}")),
+                Cause::Timeout,
+            ),
             _ => (
                 Error::connection(format!("connection failed: {io}"), io),
-                true,
+                Cause::Network,
             ),
         },
         E::HostNotFound => (
             Error::connection("connection failed: host not found", "host not found"),
-            true,
+            Cause::Network,
         ),
         E::ConnectionFailed => (
             Error::connection("connection failed", "connection failed"),
-            true,
+            Cause::Network,
         ),
         E::Protocol(e) => (
             Error::connection(
                 format!("the server's reply is not valid HTTP: {e}"),
                 e.to_string(),
             ),
-            true,
+            Cause::Network,
         ),
         e @ (E::Tls(_) | E::Rustls(_) | E::Pem(_) | E::TlsRequired) => (
             Error::connection(format!("TLS failed: {e}"), e.to_string()),
-            false,
+            Cause::Tls,
         ),
         E::BodyExceedsLimit(limit) => (
             Error::invalid_response(format!("the response body is larger than {limit} bytes")),
-            false,
+            Cause::Permanent,
         ),
         E::LargeResponseHeader(..) => (
             Error::invalid_response("the response headers are too large"),
-            false,
+            Cause::Permanent,
         ),
         e @ (E::BadUri(_) | E::Http(_) | E::RequireHttpsOnly(_) | E::InvalidProxyUrl) => (
             Error::invalid_input(format!("cannot send the request: {e}")),
-            false,
+            Cause::Permanent,
         ),
         e => (
             Error::connection(format!("request failed: {e}"), e.to_string()),
-            false,
+            Cause::Permanent,
         ),
     };
-    Failure { error, retryable }
+    Failure { error, cause }
 }
 
 /// Stripe's error envelope: `{"error": {...}}`.

@@ -314,6 +314,40 @@ fn requests_records_method_path_headers_and_pairs() {
     );
 }
 
+#[test]
+fn recorded_requests_never_show_a_whole_key() {
+    let server = start();
+    let _ = post_with_auth(&server, Some("Bearer sk_live_SUPERSECRET1234"));
+    let client = Client::builder("sk_test_ANOTHERSECRET5678")
+        .base_url(server.url())
+        .build()
+        .unwrap();
+    client
+        .create_session(&SessionCreateParams::for_customer("cus_1"))
+        .unwrap();
+    let shown = format!("{:?}", server.requests());
+    assert!(!shown.contains("SUPERSECRET"), "{shown}");
+    assert!(!shown.contains("ANOTHERSECRET"), "{shown}");
+    assert_eq!(
+        server.requests()[1].header("authorization"),
+        Some("Bearer sk_test_*************5678")
+    );
+}
+
+#[test]
+fn a_deeply_nested_key_is_a_400_not_a_crash() {
+    let server = start();
+    let key = format!("customer{}", "[a]".repeat(3000));
+    let body = serde_urlencoded::to_string([(key.as_str(), "x")]).unwrap();
+    let (status, answer) = post_session(&server, &body);
+    assert_eq!(status, 400, "{answer:#}");
+    assert_eq!(answer["error"]["type"], "invalid_request_error");
+    // The server is still up.
+    assert!(client(&server)
+        .create_session(&SessionCreateParams::for_customer("cus_1"))
+        .is_ok());
+}
+
 // ---------------------------------------------------------------------------------------------
 // Auth and routing
 // ---------------------------------------------------------------------------------------------
@@ -1158,6 +1192,69 @@ fn the_same_key_with_other_params_is_an_idempotency_error() {
 }
 
 #[test]
+fn an_idempotency_key_belongs_to_one_connected_account() {
+    let server = start();
+    let client = client(&server);
+    let first = client
+        .create_session_with(
+            &SessionCreateParams::for_customer("cus_1"),
+            &RequestOptions::new()
+                .idempotency_key("k")
+                .stripe_account("acct_1"),
+        )
+        .unwrap();
+    let other_account = client
+        .create_session_with(
+            &SessionCreateParams::for_customer("cus_2"),
+            &RequestOptions::new()
+                .idempotency_key("k")
+                .stripe_account("acct_2"),
+        )
+        .expect("another account's key is its own");
+    assert_ne!(first.id, other_account.id);
+}
+
+#[test]
+fn a_cursor_that_the_filters_exclude_still_marks_a_place() {
+    let server = start();
+    let client = client(&server);
+    let features = || FeaturesParams::new().invoice_history(InvoiceHistoryParams::new(true));
+    let older = client
+        .create_configuration(&ConfigurationCreateParams::new(features()))
+        .unwrap();
+    let middle = client
+        .create_configuration(&ConfigurationCreateParams::new(features()))
+        .unwrap();
+    let newer = client
+        .create_configuration(&ConfigurationCreateParams::new(features()))
+        .unwrap();
+    client
+        .update_configuration(&middle.id, &ConfigurationUpdateParams::new().active(false))
+        .unwrap();
+    let page = client
+        .list_configurations(
+            &ConfigurationListParams::new()
+                .active(true)
+                .is_default(false)
+                .starting_after(&middle.id),
+        )
+        .expect("an inactive cursor is still a place in the list");
+    let ids: Vec<&str> = page.data.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, [older.id.as_str()]);
+    let page = client
+        .list_configurations(
+            &ConfigurationListParams::new()
+                .active(true)
+                .ending_before(&middle.id),
+        )
+        .unwrap();
+    assert_eq!(
+        page.data.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(),
+        [newer.id.as_str()]
+    );
+}
+
+#[test]
 fn a_key_first_used_with_invalid_params_is_not_remembered() {
     let server = start();
     let client = client(&server);
@@ -1231,6 +1328,18 @@ fn a_connection_closed_without_an_answer_is_retried() {
         .unwrap();
     assert_eq!(response.attempts, 2);
     assert_eq!(server.requests().len(), 2);
+    assert_one_key(&server, response.idempotency_key.as_deref());
+}
+
+/// Every recorded attempt carried the same idempotency key, the one given.
+fn assert_one_key(server: &MockServer, expected: Option<&str>) {
+    let keys: std::collections::BTreeSet<_> = server
+        .requests()
+        .iter()
+        .map(|r| r.header("idempotency-key").map(str::to_owned))
+        .collect();
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    assert_eq!(keys.into_iter().next().unwrap().as_deref(), expected);
 }
 
 #[test]
@@ -1242,6 +1351,7 @@ fn too_many_closed_connections_give_a_connection_error() {
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Connection, "{error:?}");
     assert_eq!(error.attempts(), 3);
+    assert_one_key(&server, error.idempotency_key());
 }
 
 #[test]

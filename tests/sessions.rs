@@ -833,6 +833,42 @@ fn the_secret_key_never_shows_in_debug_or_errors() {
 }
 
 #[test]
+fn a_key_and_base_url_swapped_do_not_echo_the_key() {
+    let error = Client::builder("https://api.stripe.com")
+        .build()
+        .unwrap_err();
+    assert!(error.to_string().contains("swapped"), "{error}");
+    let error = Client::builder("sk_test_1")
+        .base_url("sk_live_SUPERSECRET")
+        .build()
+        .unwrap_err();
+    assert!(
+        !format!("{error} {error:?}").contains("SUPERSECRET"),
+        "{error:?}"
+    );
+}
+
+#[test]
+fn an_extra_param_that_repeats_a_typed_one_is_refused_before_sending() {
+    let server = ok_server();
+    let client = server.client();
+    for params in [
+        SessionCreateParams::for_customer("cus_a").extra_param("customer", "cus_b"),
+        SessionCreateParams::new().flow_data(
+            FlowData::subscription_cancel("sub_1").extra_param("type", "subscription_update"),
+        ),
+        SessionCreateParams::new()
+            .expand("a")
+            .extra_param("expand", json!(["b"])),
+    ] {
+        let error = client.create_session(&params).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidInput);
+        assert!(error.to_string().contains("set twice"), "{error}");
+    }
+    assert!(server.requests().is_empty());
+}
+
+#[test]
 fn base_urls_must_be_https_unless_loopback() {
     for good in [
         "https://api.stripe.com",

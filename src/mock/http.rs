@@ -70,7 +70,9 @@ pub(crate) fn read_request(
     let mut head = Vec::new();
     loop {
         let before = head.len();
-        match reader.read_until(b'\n', &mut head) {
+        // Bounded, so one endless line cannot fill memory before the size check below.
+        let room = (MAX_HEAD_BYTES + 1 - before) as u64;
+        match reader.by_ref().take(room).read_until(b'\n', &mut head) {
             Ok(0) => return Ok(None),
             Ok(_) => {}
             Err(_) => return Ok(None),

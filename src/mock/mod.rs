@@ -69,7 +69,8 @@ pub struct MockRequest {
     pub path: String,
     /// The query string, undecoded, when there was one.
     pub query: Option<String>,
-    /// The headers, names in lower case, in arrival order.
+    /// The headers, names in lower case, in arrival order. The key in `authorization` is
+    /// masked as Stripe masks keys in its errors (`Bearer sk_test_********1234`).
     pub headers: Vec<(String, String)>,
     /// The decoded form pairs: of the body for a POST, of the query otherwise. Empty when
     /// they were not valid form encoding.
@@ -369,7 +370,14 @@ fn handle(shared: &Shared, request: &HttpRequest) -> Option<HttpResponse> {
         method: request.method.clone(),
         path: request.path.clone(),
         query: request.query.clone(),
-        headers: request.headers.clone(),
+        headers: request
+            .headers
+            .iter()
+            .map(|(name, value)| match name.as_str() {
+                "authorization" => (name.clone(), redact_authorization(value)),
+                _ => (name.clone(), value.clone()),
+            })
+            .collect(),
         pairs: decoded.clone().unwrap_or_default(),
     });
 
@@ -460,7 +468,15 @@ fn answer(
     let idempotency = request
         .header("idempotency-key")
         .filter(|_| request.method == "POST")
-        .map(|key| (key.to_owned(), request.method.clone(), request.path.clone()));
+        .map(|key| {
+            let account = request.header("stripe-account").unwrap_or_default();
+            (
+                key.to_owned(),
+                account.to_owned(),
+                request.method.clone(),
+                request.path.clone(),
+            )
+        });
     if let Some(key) = &idempotency {
         match state.replay(key, &pairs) {
             Replay::New => {}
@@ -531,6 +547,18 @@ fn authenticate(header: Option<&str>) -> Result<(), Failure> {
         return Err(unauthorized(format!("Invalid API Key provided: {shown}")));
     }
     Ok(())
+}
+
+/// The recorded `Authorization`: the scheme, and the key as Stripe shows it in errors, so
+/// printing `requests()` never shows a whole key.
+fn redact_authorization(value: &str) -> String {
+    match value.trim().split_once(' ') {
+        Some((scheme, key)) if scheme.eq_ignore_ascii_case("bearer") => {
+            format!("{scheme} {}", redact(key.trim()))
+        }
+        Some((scheme, _)) => format!("{scheme} ********"),
+        None => "********".to_owned(),
+    }
 }
 
 /// As Stripe shows keys in errors: the prefix and the last four characters.

@@ -21,9 +21,12 @@ struct Remembered {
 pub(crate) struct State {
     /// In creation order; lists show the newest first.
     configurations: Vec<Value>,
-    /// Keyed by (key, method, path), as a key belongs to one endpoint.
-    idempotency: HashMap<(String, String, String), Remembered>,
+    /// A key belongs to one account and one endpoint.
+    idempotency: HashMap<IdempotencyScope, Remembered>,
 }
+
+/// An idempotency key with what scopes it: (key, `Stripe-Account` or empty, method, path).
+pub(crate) type IdempotencyScope = (String, String, String, String);
 
 /// The outcome of looking up an idempotency key.
 pub(crate) enum Replay {
@@ -44,11 +47,7 @@ impl State {
         }
     }
 
-    pub(crate) fn replay(
-        &self,
-        key: &(String, String, String),
-        pairs: &[(String, String)],
-    ) -> Replay {
+    pub(crate) fn replay(&self, key: &IdempotencyScope, pairs: &[(String, String)]) -> Replay {
         match self.idempotency.get(key) {
             None => Replay::New,
             Some(seen) if seen.pairs == pairs => Replay::Same(seen.response.clone()),
@@ -58,7 +57,7 @@ impl State {
 
     pub(crate) fn remember(
         &mut self,
-        key: (String, String, String),
+        key: IdempotencyScope,
         pairs: Vec<(String, String)>,
         response: HttpResponse,
     ) {
@@ -109,7 +108,9 @@ impl State {
                 .iter()
                 .all(|f| params.get(*f).is_none_or(|want| c[*f] == *want))
         };
-        let newest_first: Vec<&Value> = self.configurations.iter().rev().filter(matches).collect();
+        // Cursors are looked up among all configurations, as at Stripe: one that the filters
+        // exclude (say, deactivated between two pages) still marks a place in the list.
+        let newest_first: Vec<&Value> = self.configurations.iter().rev().collect();
         let limit = params["limit"].as_u64().unwrap_or(10) as usize;
         let position = |param: &str| -> Result<Option<usize>, Failure> {
             match params[param].as_str() {
@@ -121,18 +122,21 @@ impl State {
                     .ok_or_else(|| no_such_configuration(id, param)),
             }
         };
+        let filtered = |range: &[&'_ Value]| -> Vec<Value> {
+            range.iter().copied().filter(matches).cloned().collect()
+        };
         let (page, has_more) = if let Some(after) = position("starting_after")? {
-            let rest = &newest_first[after + 1..];
-            (&rest[..rest.len().min(limit)], rest.len() > limit)
+            let rest = filtered(&newest_first[after + 1..]);
+            let more = rest.len() > limit;
+            (rest.into_iter().take(limit).collect::<Vec<_>>(), more)
         } else if let Some(before) = position("ending_before")? {
-            let rest = &newest_first[..before];
+            let rest = filtered(&newest_first[..before]);
             let start = rest.len().saturating_sub(limit);
-            (&rest[start..], start > 0)
+            (rest[start..].to_vec(), start > 0)
         } else {
-            (
-                &newest_first[..newest_first.len().min(limit)],
-                newest_first.len() > limit,
-            )
+            let all = filtered(&newest_first);
+            let more = all.len() > limit;
+            (all.into_iter().take(limit).collect::<Vec<_>>(), more)
         };
         Ok(json!({
             "object": "list",

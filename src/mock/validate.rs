@@ -187,6 +187,10 @@ fn build_tree(pairs: &[(String, String)]) -> Result<Node, Failure> {
 }
 
 /// `a[b][]` into `["a", "b", ""]`; `None` for unbalanced brackets.
+/// Nesting deeper than any Stripe param is refused as a malformed key, which also keeps the
+/// recursive walk below far from the thread's stack limit.
+const MAX_DEPTH: usize = 16;
+
 fn segments(key: &str) -> Option<Vec<&str>> {
     let (head, mut rest) = key.split_at(key.find('[').unwrap_or(key.len()));
     if head.is_empty() || head.contains(']') {
@@ -201,6 +205,9 @@ fn segments(key: &str) -> Option<Vec<&str>> {
             return None;
         }
         segments.push(segment);
+        if segments.len() > MAX_DEPTH {
+            return None;
+        }
         rest = &inner[close + 1..];
     }
     Some(segments)
