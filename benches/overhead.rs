@@ -189,13 +189,6 @@ impl Floor {
         }
     }
 
-    fn with_agent(server: &Server, agent: ureq::Agent) -> Self {
-        Floor {
-            agent,
-            ..Floor::plain(server)
-        }
-    }
-
     fn plain(server: &Server) -> Self {
         Floor::new(server, ureq::Agent::config_builder())
     }
@@ -276,47 +269,31 @@ fn transport_settings(server: &Server, n: usize) {
             .timeout_per_call(t80),
     );
     let global = Floor::new(server, ureq::Agent::config_builder().timeout_global(t80));
+    // The crate's setting: a budget for each phase of an attempt, none for the lookup.
     let phases = Floor::new(
         server,
         ureq::Agent::config_builder()
             .timeout_connect(t30)
+            .timeout_send_request(t80)
             .timeout_send_body(t80)
             .timeout_recv_response(t80)
             .timeout_recv_body(t80),
-    );
-    // The crate's setting: per-call timeout, with IP addresses resolved without a thread.
-    let literal = Floor::with_agent(
-        server,
-        ureq::Agent::with_parts(
-            ureq::Agent::config_builder()
-                .http_status_as_error(false)
-                .max_redirects(0)
-                .timeout_connect(t30)
-                .timeout_per_call(t80)
-                .build(),
-            ureq::unversioned::transport::DefaultConnector::new(),
-            LiteralResolver::default(),
-        ),
     );
     let per_request = |floor: &Floor| {
         let request = floor
             .request()
             .config()
-            .timeout_per_call(t80)
             .timeout_connect(t30)
+            .timeout_send_request(t80)
+            .timeout_send_body(t80)
+            .timeout_recv_response(t80)
+            .timeout_recv_body(t80)
             .build();
         drop(black_box(Floor::finish(request.send(&floor.body))))
     };
     // Warm up, counting the connections each setting opens: a setting that defeats
     // keep-alive shows here.
-    let floors = [
-        &none,
-        &per_call,
-        &connect_per_call,
-        &global,
-        &phases,
-        &literal,
-    ];
+    let floors = [&none, &per_call, &connect_per_call, &global, &phases];
     let mut opened = Vec::new();
     for floor in floors {
         let before = server.connections();
@@ -338,7 +315,6 @@ fn transport_settings(server: &Server, n: usize) {
             &|| drop(black_box(connect_per_call.typed())),
             &|| drop(black_box(global.typed())),
             &|| drop(black_box(phases.typed())),
-            &|| drop(black_box(literal.typed())),
             &|| per_request(&none),
         ],
     );
@@ -348,9 +324,8 @@ fn transport_settings(server: &Server, n: usize) {
         "timeout_per_call(80 s)",
         "timeout_connect(30 s) + timeout_per_call(80 s)",
         "timeout_global(80 s)",
-        "timeout_connect + send_body + recv_response + recv_body",
-        "connect + per_call, IP resolved without a thread (the crate)",
-        "per-request configure_request (per_call + connect)",
+        "connect + send_request/send_body/recv_response/recv_body (the crate)",
+        "the same as a per-request configure_request",
     ];
     for ((name, time), opened) in names.iter().zip(times).zip(opened) {
         row(name, time, Some(("vs no timeout", time / times[0])));
@@ -619,28 +594,4 @@ fn content_length(head: &[u8]) -> usize {
         .filter_map(|line| line.split_once(':'))
         .find(|(name, _)| name.trim().eq_ignore_ascii_case("content-length"))
         .map_or(0, |(_, value)| value.trim().parse().unwrap())
-}
-
-/// A copy of the crate's resolver, to measure the setting on a bare agent: a literal IP is
-/// parsed instead of looked up on a thread.
-#[derive(Debug, Default)]
-struct LiteralResolver(ureq::unversioned::resolver::DefaultResolver);
-
-impl ureq::unversioned::resolver::Resolver for LiteralResolver {
-    fn resolve(
-        &self,
-        uri: &ureq::http::Uri,
-        config: &ureq::config::Config,
-        timeout: ureq::unversioned::transport::NextTimeout,
-    ) -> Result<ureq::unversioned::resolver::ResolvedSocketAddrs, ureq::Error> {
-        let authority = uri.authority().unwrap();
-        match authority.as_str().parse::<std::net::SocketAddr>() {
-            Ok(address) => {
-                let mut addresses = self.empty();
-                addresses.push(address);
-                Ok(addresses)
-            }
-            Err(_) => self.0.resolve(uri, config, timeout),
-        }
-    }
 }

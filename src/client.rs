@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::transport::{Method, Resolver, RetryPolicy, Transport};
+use crate::transport::{Method, RetryPolicy, Transport};
 use crate::{Error, Session, SessionCreateParams};
 
 /// The API version this crate's types describe, sent as `Stripe-Version` on every request
@@ -178,8 +178,16 @@ impl ClientBuilder {
         self
     }
 
-    /// The longest one attempt may take, from connecting to the last byte of the answer.
-    /// Default: 80 s, as in Stripe's libraries.
+    /// The longest an attempt may wait at any one step: sending the request, waiting for the
+    /// answer to begin, reading the rest of it. A server that accepts and never answers fails
+    /// with [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) after this long. Default: 80 s,
+    /// as in Stripe's libraries. Connecting has its own
+    /// [`connect_timeout`](ClientBuilder::connect_timeout); host names are looked up by the
+    /// system's resolver, within its own time limits.
+    ///
+    /// Each step, rather than the attempt as a whole, has the budget because ureq bounds a
+    /// whole call by looking the host up on a new thread for every request, which doubled
+    /// the cost of a request on a fast network (see the README's "Performance").
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -226,26 +234,21 @@ impl ClientBuilder {
             "stripe-billing-portal/{} (Rust; ureq)",
             env!("CARGO_PKG_VERSION")
         );
-        let config = ureq::Agent::config_builder()
+        let agent = ureq::Agent::config_builder()
             // Stripe's JSON error body is the useful part of a 4xx.
             .http_status_as_error(false)
             // Stripe never redirects; a redirect is an error, not something to follow.
             .max_redirects(0)
-            .timeout_connect(Some(self.connect_timeout))
-            // One budget for the whole attempt. ureq's per-phase timeouts would be cheaper
-            // still, but each phase would get the full budget; what made this one costly was
-            // the resolver's thread, which `Resolver` avoids for IP addresses.
-            .timeout_per_call(Some(self.timeout))
             // ureq keeps 3 idle connections per host by default: with more threads than that
             // sharing a client, every request past the third opened a new connection.
             .max_idle_connections(MAX_IDLE_CONNECTIONS)
-            .max_idle_connections_per_host(MAX_IDLE_CONNECTIONS)
-            .build();
-        let agent = ureq::Agent::with_parts(
-            config,
-            ureq::unversioned::transport::DefaultConnector::new(),
-            Resolver::default(),
-        );
+            .max_idle_connections_per_host(MAX_IDLE_CONNECTIONS);
+        let agent = with_step_timeouts!(
+            agent.timeout_connect(Some(self.connect_timeout)),
+            self.timeout
+        )
+        .build()
+        .new_agent();
         Ok(Client {
             transport: Arc::new(Transport {
                 agent,
@@ -419,7 +422,8 @@ impl RequestOptions {
         self
     }
 
-    /// The longest one attempt of this request may take.
+    /// The longest an attempt of this request may wait at any one step; see
+    /// [`ClientBuilder::timeout`].
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self

@@ -270,3 +270,18 @@ macro_rules! extra_params {
 
 /// Params this crate does not model yet, kept in key order.
 pub(crate) type Extra = std::collections::BTreeMap<String, serde_json::Value>;
+
+/// Gives each step of an HTTP exchange the attempt's timeout: sending the request and its
+/// body, waiting for the answer to begin, reading it. No timeout covers the host lookup: to
+/// bound one, ureq runs every lookup on a thread of its own, which doubled the cost of a
+/// request on a fast network. Used for the client's agent and for a request's override.
+macro_rules! with_step_timeouts {
+    ($config:expr, $timeout:expr) => {{
+        let timeout = Some($timeout);
+        $config
+            .timeout_send_request(timeout)
+            .timeout_send_body(timeout)
+            .timeout_recv_response(timeout)
+            .timeout_recv_body(timeout)
+    }};
+}

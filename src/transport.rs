@@ -7,14 +7,11 @@
 
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
-use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs};
-use ureq::unversioned::transport::NextTimeout;
 
 use crate::client::{RequestOptions, Response};
 use crate::error::ApiError;
@@ -242,54 +239,12 @@ impl Transport {
         // A per-request config copies the agent's, so it is made only when asked for.
         let mut config = self.agent.configure_request(request);
         if let Some(timeout) = options.timeout {
-            config = config.timeout_per_call(Some(timeout));
+            config = with_step_timeouts!(config, timeout);
         }
         if let Some(timeout) = options.connect_timeout {
             config = config.timeout_connect(Some(timeout));
         }
         self.agent.run(config.build())
-    }
-}
-
-/// Name resolution without a thread for IP addresses.
-///
-/// ureq resolves the host before every request, even one that reuses a pooled connection, and
-/// when a per-call timeout applies its default resolver runs the lookup on a new thread so the
-/// timeout can bound it. For a literal IP (`127.0.0.1`, `[::1]`) there is nothing to look up:
-/// the address is parsed here exactly as `ToSocketAddrs` would, which saved a thread spawn,
-/// about 50-100 µs, per request on loopback. Host names still go through ureq's resolver, so the
-/// attempt timeout keeps bounding a hung DNS lookup.
-#[derive(Debug, Default)]
-pub(crate) struct Resolver {
-    default: DefaultResolver,
-}
-
-impl ureq::unversioned::resolver::Resolver for Resolver {
-    fn resolve(
-        &self,
-        uri: &ureq::http::Uri,
-        config: &ureq::config::Config,
-        timeout: NextTimeout,
-    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
-        let literal = uri
-            .scheme()
-            .zip(uri.authority())
-            .and_then(|(scheme, authority)| DefaultResolver::host_and_port(scheme, authority))
-            .and_then(|host_and_port| host_and_port.parse::<SocketAddr>().ok());
-        let Some(address) = literal else {
-            return self.default.resolve(uri, config, timeout);
-        };
-        if config
-            .ip_family()
-            .keep_wanted(std::iter::once(address))
-            .next()
-            .is_none()
-        {
-            return Err(ureq::Error::HostNotFound);
-        }
-        let mut addresses = self.empty();
-        addresses.push(address);
-        Ok(addresses)
     }
 }
 
@@ -523,43 +478,6 @@ mod tests {
         assert_eq!(wait, Duration::from_secs(7));
         let wait = policy().delay(1, Some(Duration::from_secs(600)));
         assert!(wait <= Duration::from_millis(500), "{wait:?}");
-    }
-
-    #[test]
-    fn ip_addresses_resolve_to_themselves_and_host_names_go_to_ureq() {
-        use ureq::unversioned::resolver::Resolver as _;
-        let config = ureq::config::Config::default();
-        let resolve = |uri: &str, config: &ureq::config::Config| {
-            let uri: ureq::http::Uri = uri.parse().unwrap();
-            Resolver::default()
-                .resolve(&uri, config, NextTimeout::default())
-                .map(|addresses| addresses.to_vec())
-        };
-        let cases = [
-            ("http://127.0.0.1:12111/v1", "127.0.0.1:12111"),
-            ("https://127.0.0.1/v1", "127.0.0.1:443"),
-            ("http://[::1]:8080", "[::1]:8080"),
-            ("http://localhost:9", "127.0.0.1:9"),
-        ];
-        for (uri, expected) in cases {
-            let addresses = resolve(uri, &config).unwrap();
-            let expected: SocketAddr = expected.parse().unwrap();
-            if uri.contains("localhost") {
-                assert!(
-                    addresses.iter().all(|a| a.ip().is_loopback()),
-                    "{addresses:?}"
-                );
-            } else {
-                assert_eq!(addresses, [expected], "{uri}");
-            }
-        }
-        let v4_only = ureq::config::Config::builder()
-            .ip_family(ureq::config::IpFamily::Ipv4Only)
-            .build();
-        assert!(matches!(
-            resolve("http://[::1]:8080", &v4_only),
-            Err(ureq::Error::HostNotFound)
-        ));
     }
 
     #[test]
