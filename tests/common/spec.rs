@@ -1,35 +1,39 @@
-//! The OpenAPI extract as a set of form-key patterns, to check the encoder against the spec.
+//! The OpenAPI extract as form-key patterns, to check what the typed API sends against what
+//! the spec accepts.
 #![allow(dead_code)]
 
 use std::collections::BTreeSet;
 
-use serde_json::Value;
+use serde_json::{json, Value};
 
 pub fn spec() -> Value {
     serde_json::from_str(include_str!("../data/billing_portal.openapi.json")).expect("spec parses")
 }
 
-/// The form-key patterns an operation accepts: `[N]` stands for an array index, `[*]` for a
-/// map key. A pattern is a leaf: a key that carries a value (including the `""` that clears an
-/// object or array).
-pub fn operation_keys(path: &str, method: &str) -> BTreeSet<String> {
+/// What an operation accepts: its form keys as patterns (`[N]` for an array index, `[key]` for
+/// a map key), and which of them also accept `""`. Such a key appears on its own too
+/// (`metadata`), since that is the key a clear sends.
+#[derive(Default)]
+pub struct Spec {
+    pub keys: BTreeSet<String>,
+    pub emptyable: BTreeSet<String>,
+}
+
+pub fn spec_keys(method: &str, path: &str) -> Spec {
     let spec = spec();
     let operation = &spec["paths"][path][method];
-    let mut keys = BTreeSet::new();
-    if let Some(schema) = operation["requestBody"]["content"]["application/x-www-form-urlencoded"]
-        ["schema"]
-        .as_object()
-    {
-        for (name, property) in schema["properties"].as_object().unwrap() {
-            walk(&spec, property, name.clone(), &mut keys);
-        }
+    assert!(operation.is_object(), "no {method} {path} in the spec");
+    let mut keys = Spec::default();
+    let body = &operation["requestBody"]["content"]["application/x-www-form-urlencoded"]["schema"];
+    if !body.is_null() {
+        walk(&spec, body, "", &mut keys);
     }
-    if let Some(parameters) = operation["parameters"].as_array() {
-        for parameter in parameters.iter().filter(|p| p["in"] == "query") {
+    for parameter in operation["parameters"].as_array().into_iter().flatten() {
+        if parameter["in"] == "query" {
             walk(
                 &spec,
                 &parameter["schema"],
-                parameter["name"].as_str().unwrap().to_owned(),
+                parameter["name"].as_str().unwrap(),
                 &mut keys,
             );
         }
@@ -37,71 +41,103 @@ pub fn operation_keys(path: &str, method: &str) -> BTreeSet<String> {
     keys
 }
 
-fn resolve<'a>(spec: &'a Value, schema: &'a Value) -> &'a Value {
-    match schema["$ref"].as_str() {
-        Some(reference) => {
-            let name = reference.trim_start_matches("#/components/schemas/");
-            &spec["components"]["schemas"][name]
-        }
-        None => schema,
+fn walk(spec: &Value, schema: &Value, prefix: &str, keys: &mut Spec) {
+    if let Some(reference) = schema["$ref"].as_str() {
+        let name = reference.trim_start_matches("#/components/schemas/");
+        return walk(spec, &spec["components"]["schemas"][name], prefix, keys);
     }
-}
-
-fn walk(spec: &Value, schema: &Value, prefix: String, keys: &mut BTreeSet<String>) {
-    let schema = resolve(spec, schema);
-    if let Some(alternatives) = schema["anyOf"].as_array() {
-        for alternative in alternatives {
-            walk(spec, alternative, prefix.clone(), keys);
+    if let Some(choices) = schema["anyOf"].as_array() {
+        for choice in choices {
+            if choice["enum"] == json!([""]) {
+                keys.emptyable.insert(prefix.to_owned());
+            }
+            walk(spec, choice, prefix, keys);
         }
         return;
     }
-    match schema["type"].as_str() {
-        Some("object") => {
-            if let Some(properties) = schema["properties"].as_object() {
-                for (name, property) in properties {
-                    walk(spec, property, format!("{prefix}[{name}]"), keys);
-                }
-            }
-            if let Some(values) = schema.get("additionalProperties").filter(|v| v.is_object()) {
-                walk(spec, values, format!("{prefix}[*]"), keys);
-            }
-        }
-        Some("array") => walk(spec, &schema["items"], format!("{prefix}[N]"), keys),
-        _ => {
-            keys.insert(prefix);
-        }
-    }
-}
-
-/// The pattern of an encoded key: indices become `[N]`.
-pub fn pattern_of(key: &str) -> String {
-    let mut out = String::new();
-    for (i, segment) in key.split('[').enumerate() {
-        if i == 0 {
-            out.push_str(segment);
-        } else if segment
-            .trim_end_matches(']')
-            .chars()
-            .all(|c| c.is_ascii_digit())
-            && segment.len() > 1
-        {
-            out.push_str("[N]");
+    let nest = |name: &str| {
+        if prefix.is_empty() {
+            name.to_owned()
         } else {
-            out.push('[');
-            out.push_str(segment);
+            format!("{prefix}[{name}]")
+        }
+    };
+    if let Some(properties) = schema["properties"].as_object() {
+        for (name, property) in properties {
+            walk(spec, property, &nest(name), keys);
+        }
+    } else if schema["type"] == "array" {
+        walk(spec, &schema["items"], &nest("N"), keys);
+    } else if schema["additionalProperties"].is_object() {
+        keys.keys.insert(nest("key"));
+    } else {
+        keys.keys.insert(prefix.to_owned());
+    }
+}
+
+/// `features[products][3][prices][0]` → `features[products][N][prices][N]`; a segment that
+/// is not a digit is matched against a map's `[key]` when the spec has one there.
+pub fn to_pattern(key: &str, spec: &BTreeSet<String>) -> String {
+    let mut pattern = String::new();
+    for (i, segment) in key.split('[').enumerate() {
+        let segment = segment.trim_end_matches(']');
+        if i == 0 {
+            pattern.push_str(segment);
+        } else if segment.bytes().all(|b| b.is_ascii_digit()) && !segment.is_empty() {
+            pattern.push_str("[N]");
+        } else if spec.contains(&format!("{pattern}[key]")) {
+            pattern.push_str("[key]");
+        } else {
+            pattern.push_str(&format!("[{segment}]"));
         }
     }
-    out
+    pattern
 }
 
-/// Whether an encoded key is one the spec accepts.
-pub fn accepts(keys: &BTreeSet<String>, key: &str) -> bool {
-    let pattern = pattern_of(key);
-    keys.iter().any(|allowed| matches(allowed, &pattern))
-}
+pub fn check_against_spec(
+    what: &str,
+    spec: &Spec,
+    sent: &[(String, String)],
+    unreachable: &[&str],
+) {
+    let keys = &spec.keys;
+    let produced: BTreeSet<String> = sent.iter().map(|(k, _)| to_pattern(k, keys)).collect();
+    let unknown: Vec<_> = produced.difference(keys).collect();
+    assert!(
+        unknown.is_empty(),
+        "{what} sent keys the spec does not have: {unknown:#?}"
+    );
+    let missing: Vec<_> = keys
+        .iter()
+        .filter(|k| !produced.contains(*k) && !unreachable.contains(&k.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "{what} never sent these spec keys: {missing:#?}"
+    );
 
-fn matches(allowed: &str, pattern: &str) -> bool {
-    let a: Vec<&str> = allowed.split('[').collect();
-    let p: Vec<&str> = pattern.split('[').collect();
-    a.len() == p.len() && a.iter().zip(&p).all(|(a, p)| a == p || *a == "*]")
+    // `""` is a clear: it must reach every key that accepts one, and no other key (map
+    // values aside, where `metadata[key]=` removes one key).
+    let cleared: BTreeSet<String> = sent
+        .iter()
+        .filter(|(_, v)| v.is_empty())
+        .map(|(k, _)| to_pattern(k, keys))
+        .collect();
+    let wrongly_cleared: Vec<_> = cleared
+        .iter()
+        .filter(|k| !spec.emptyable.contains(*k) && !k.ends_with("[key]"))
+        .collect();
+    assert!(
+        wrongly_cleared.is_empty(),
+        "{what} sent \"\" where the spec does not take it: {wrongly_cleared:#?}"
+    );
+    let never_cleared: Vec<_> = spec
+        .emptyable
+        .iter()
+        .filter(|k| !cleared.contains(*k) && !unreachable.contains(&k.as_str()))
+        .collect();
+    assert!(
+        never_cleared.is_empty(),
+        "{what} never cleared: {never_cleared:#?}"
+    );
 }
