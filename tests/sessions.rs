@@ -3,8 +3,6 @@
 
 mod common;
 
-use std::collections::BTreeSet;
-
 use common::spec::{check_against_spec, spec_keys};
 use common::{pairs, session_json, Reply, TestServer};
 use serde_json::{json, Value};
