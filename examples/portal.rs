@@ -136,7 +136,7 @@ fn main() -> ExitCode {
 
 fn run() -> Result<(), Failure> {
     let Some(args) = parse(std::env::args().skip(1))? else {
-        println!("{HELP}");
+        say(format_args!("{HELP}"));
         return Ok(());
     };
     let _server;
@@ -230,9 +230,12 @@ fn create_session(client: &Client, args: &Args) -> Result<(), Failure> {
             _ => failed(e),
         })?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&session).expect("JSON"));
+        say(format_args!(
+            "{}",
+            serde_json::to_string_pretty(&session).expect("JSON")
+        ));
     } else {
-        println!("{}", session.url);
+        say(format_args!("{}", session.url));
     }
     Ok(())
 }
@@ -330,14 +333,14 @@ fn list_configurations(client: &Client, args: &Args) -> Result<(), Failure> {
         .list_configurations(&params)
         .map_err(usage_from_input)?;
     if args.json {
-        println!(
+        say(format_args!(
             "{}",
             serde_json::to_string_pretty(&page).expect("a page is JSON")
-        );
+        ));
         return Ok(());
     }
     for configuration in &page.data {
-        println!(
+        say(format_args!(
             "{}\t{}\t{}\t{}",
             configuration.id,
             if configuration.is_default {
@@ -351,9 +354,18 @@ fn list_configurations(client: &Client, args: &Args) -> Result<(), Failure> {
                 "inactive"
             },
             configuration.name.as_deref().unwrap_or_default(),
-        );
+        ));
     }
     Ok(())
+}
+
+/// Prints a line; a closed stdout (`portal ... | head -1`) ends the program quietly instead of
+/// panicking as `println!` would.
+fn say(line: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    if writeln!(std::io::stdout().lock(), "{line}").is_err() {
+        std::process::exit(0);
+    }
 }
 
 /// `Ok(None)` for `--help`.
