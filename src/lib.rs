@@ -94,7 +94,7 @@
 //! and an answer that is not Stripe's apart. [`Error::status`] and [`Error::request_id`] say
 //! which exchange failed. The secret key never appears in an error, nor in any `Debug` output.
 //!
-//! # Retries and idempotency
+//! # Retries, idempotency and timeouts
 //!
 //! Every POST carries an `Idempotency-Key`, yours ([`RequestOptions::idempotency_key`]) or a
 //! generated UUID v4, and every retry of that request sends the same key, so a retry after a
@@ -102,7 +102,11 @@
 //! [`ClientBuilder::max_network_retries`] times (default 2) when the connection fails or times
 //! out, or on HTTP 409 and 5xx; a `Stripe-Should-Retry` header from Stripe overrides that.
 //! Between attempts the client waits `min(0.5 s * 2^(n-1), 5 s)` scaled by a random 50-100 %,
-//! but never less than 0.5 s.
+//! but never less than 0.5 s. Each step of an attempt (sending, waiting for the answer,
+//! reading it) may take up to [`ClientBuilder::timeout`] (80 s), connecting up to
+//! [`ClientBuilder::connect_timeout`] (30 s); both can be set per request in
+//! [`RequestOptions`]. [`Client::create_session_with_response`] also tells the request id,
+//! status, attempts and idempotency key of a success.
 //!
 //! # Connect
 //!
