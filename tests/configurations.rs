@@ -347,26 +347,7 @@ fn update_sends_set_and_cleared_fields_and_leaves_the_rest_out() {
                 .clear_terms_of_service_url(),
         )
         .clear_default_return_url()
-        .features(
-            FeaturesParams::new()
-                .customer_update(CustomerUpdateParams::new(true).clear_allowed_updates())
-                .payment_method_update(
-                    PaymentMethodUpdateParams::new(true).clear_payment_method_configuration(),
-                )
-                .subscription_cancel(
-                    SubscriptionCancelParams::new(true).cancellation_reason(
-                        CancellationReasonParams::new(true, [CancellationReasonOption::Other])
-                            .clear_options()
-                            .clear_feedback_options(),
-                    ),
-                )
-                .subscription_update(
-                    SubscriptionUpdateParams::new(true)
-                        .clear_default_allowed_updates()
-                        .clear_products()
-                        .schedule_at_period_end(ScheduleAtPeriodEndParams::clear()),
-                ),
-        )
+        .features(every_feature_cleared(false))
         .metadata("team", "growth")
         .remove_metadata("legacy")
         .clear_name();
