@@ -5,6 +5,7 @@
 //! cargo bench --bench overhead              # everything, about 20 s
 //! cargo bench --bench overhead -- request   # only the sections whose name contains "request"
 //! OVERHEAD_PROFILE=crate cargo bench --bench overhead   # only the crate's requests, to profile
+//!                                   # (or `floor`, or `encoding`: the floor encoding per call)
 //! ```
 //!
 //! Sections: `request` (crate vs floor), `transport` (the cost of each ureq timeout setting),
@@ -48,10 +49,12 @@ fn main() {
         let client = server.client();
         let params = full_params();
         let floor = Floor::plain(&server);
+        let pairs = form::to_pairs(&params).unwrap();
         let start = Instant::now();
         for _ in 0..requests {
             match which.as_str() {
                 "crate" => drop(black_box(client.create_session(&params).unwrap())),
+                "encoding" => drop(black_box(floor.encoding(&pairs))),
                 _ => drop(black_box(floor.typed())),
             }
         }
@@ -215,6 +218,15 @@ impl Floor {
         serde_json::from_slice(&body).unwrap()
     }
 
+    /// As [`Floor::typed`], but the body is percent-encoded on every call by
+    /// `serde_urlencoded` from the flattened pairs: the least any client that encodes per call
+    /// through `serde_urlencoded` can cost.
+    fn encoding(&self, pairs: &[(String, String)]) -> Session {
+        let body = serde_urlencoded::to_string(pairs).unwrap();
+        let body = Floor::finish(self.request().send(&body));
+        serde_json::from_slice(&body).unwrap()
+    }
+
     fn value(&self) -> serde_json::Value {
         let body = Floor::finish(self.request().send(&self.body));
         serde_json::from_slice(&body).unwrap()
@@ -225,18 +237,21 @@ fn request_overhead(server: &Server, n: usize) {
     let client = server.client();
     let params = full_params();
     let floor = Floor::plain(server);
+    let pairs = form::to_pairs(&params).unwrap();
     // Warm the pools and the caches.
     for _ in 0..200 {
         black_box(client.create_session(&params).unwrap());
         black_box(floor.typed());
         black_box(floor.value());
+        black_box(floor.encoding(&pairs));
     }
-    let [crate_, typed, value] = alternate(
+    let [crate_, typed, value, encoding] = alternate(
         n,
         [
             &|| drop(black_box(client.create_session(&params).unwrap())),
             &|| drop(black_box(floor.typed())),
             &|| drop(black_box(floor.value())),
+            &|| drop(black_box(floor.encoding(&pairs))),
         ],
     );
     println!("\n## request: {n} sequential create_session calls per round, keep-alive, 127.0.0.1");
@@ -250,6 +265,11 @@ fn request_overhead(server: &Server, n: usize) {
         "floor: bare ureq, pre-encoded body, serde_json -> Value",
         value,
         Some(("crate / floor", crate_ / value)),
+    );
+    row(
+        "floor + serde_urlencoded::to_string(&pairs) per call",
+        encoding,
+        Some(("vs floor", encoding / typed)),
     );
 }
 

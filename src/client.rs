@@ -131,7 +131,10 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.transport.base_url)
-            .field("stripe_version", &self.transport.stripe_version)
+            .field(
+                "stripe_version",
+                &self.transport.stripe_version.to_str().unwrap_or_default(),
+            )
             .field("max_network_retries", &self.transport.retry.max_retries)
             .finish_non_exhaustive()
     }
@@ -234,6 +237,9 @@ impl ClientBuilder {
             "stripe-billing-portal/{} (Rust; ureq)",
             env!("CARGO_PKG_VERSION")
         );
+        // The key was checked above, so this fails only for reasons that do not show it.
+        let mut authorization = header_value("secret key", &format!("Bearer {}", self.secret_key))?;
+        authorization.set_sensitive(true);
         let agent = ureq::Agent::config_builder()
             // Stripe's JSON error body is the useful part of a 4xx.
             .http_status_as_error(false)
@@ -253,9 +259,9 @@ impl ClientBuilder {
             transport: Arc::new(Transport {
                 agent,
                 base_url,
-                authorization: format!("Bearer {}", self.secret_key),
-                stripe_version: self.stripe_version,
-                user_agent,
+                authorization,
+                stripe_version: header_value("stripe version", &self.stripe_version)?,
+                user_agent: header_value("user agent", &user_agent)?,
                 retry: RetryPolicy {
                     max_retries: self.max_network_retries,
                     initial_delay: self.initial_retry_delay,
@@ -367,6 +373,12 @@ fn check_header_value(what: &str, value: &str) -> Result<(), Error> {
         )));
     }
     Ok(())
+}
+
+/// A header value built once per client; `what` names it in the error, never its value.
+fn header_value(what: &str, value: &str) -> Result<ureq::http::HeaderValue, Error> {
+    ureq::http::HeaderValue::try_from(value)
+        .map_err(|_| Error::invalid_input(format!("the {what} cannot be sent in a header")))
 }
 
 /// Options for one request: idempotency key, Connect account, API version, retries and

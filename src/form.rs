@@ -46,7 +46,7 @@ pub fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String, Error> {
     // Sized for a typical session's params, so the buffers rarely grow.
     let arena = Arena {
         text: String::with_capacity(512),
-        spans: Vec::with_capacity(16),
+        spans: Vec::with_capacity(32),
     };
     let pairs = flatten(value, arena)?;
     serde_urlencoded::to_string(&pairs).map_err(|e| Error::invalid_input(e.to_string()))
@@ -73,7 +73,8 @@ pub fn to_pairs<T: Serialize + ?Sized>(value: &T) -> Result<Vec<(String, String)
 
 fn flatten<T: Serialize + ?Sized, S: Sink>(value: &T, pairs: S) -> Result<S, Error> {
     let mut flattener = Flattener {
-        key: String::new(),
+        // Deep enough for Stripe's longest keys, so the buffer does not grow while walking.
+        key: String::with_capacity(128),
         pairs,
     };
     value
@@ -93,7 +94,9 @@ fn flatten<T: Serialize + ?Sized, S: Sink>(value: &T, pairs: S) -> Result<S, Err
 
 fn first_repeat<'a>(keys: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     let mut keys: Vec<&str> = keys.collect();
-    keys.sort_unstable();
+    // By length first: keys of different lengths differ, and most keys share long prefixes
+    // such as `flow_data[subscription_update_confirm]`, which byte order compares in full.
+    keys.sort_unstable_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
     keys.windows(2).find(|w| w[0] == w[1]).map(|w| w[0])
 }
 
@@ -201,16 +204,11 @@ impl<S: Sink> Flattener<S> {
         self.pairs.pair_display(&self.key, value);
     }
 
-    /// Appends the key segment of sequence element `index`, formatted in place.
+    /// Appends the key segment of sequence element `index`.
     fn enter_index(&mut self, top: bool, index: usize) -> usize {
-        use std::fmt::Write;
-        let len = self.key.len();
-        if top {
-            let _ = write!(self.key, "{index}");
-        } else {
-            let _ = write!(self.key, "[{index}]");
-        }
-        len
+        let mut digits = [0; 20];
+        // `usize` is at most 64 bits on every target Rust supports.
+        self.enter(top, decimal(index as u64, &mut digits))
     }
 
     /// Appends one key segment: bare at the top level, in brackets below it.
@@ -225,6 +223,22 @@ impl<S: Sink> Flattener<S> {
         }
         len
     }
+}
+
+/// `n` in decimal, written into `buf`: indices and quantities are in most requests, and the
+/// formatting machinery cost more than the rest of their key segment.
+fn decimal(mut n: u64, buf: &mut [u8; 20]) -> &str {
+    let mut start = buf.len();
+    loop {
+        start -= 1;
+        buf[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    // Only ASCII digits were written.
+    std::str::from_utf8(&buf[start..]).unwrap_or_default()
 }
 
 /// The top level: only structs and maps (and nothing at all) have a form encoding.
@@ -450,8 +464,13 @@ impl<'a, S: Sink> ser::Serializer for Nested<'a, S> {
     }
 
     fn serialize_i64(self, v: i64) -> Result<(), FormError> {
-        self.0.push_display(v);
-        Ok(())
+        match u64::try_from(v) {
+            Ok(v) => self.serialize_u64(v),
+            Err(_) => {
+                self.0.push_display(v);
+                Ok(())
+            }
+        }
     }
 
     fn serialize_i128(self, v: i128) -> Result<(), FormError> {
@@ -472,7 +491,8 @@ impl<'a, S: Sink> ser::Serializer for Nested<'a, S> {
     }
 
     fn serialize_u64(self, v: u64) -> Result<(), FormError> {
-        self.0.push_display(v);
+        let mut digits = [0; 20];
+        self.0.push(decimal(v, &mut digits));
         Ok(())
     }
 
@@ -930,6 +950,45 @@ mod tests {
         assert_eq!(
             to_string(&(ints, 1.25f64)).unwrap_err().to_string(),
             to_pairs(&(1, 2)).unwrap_err().to_string()
+        );
+    }
+
+    #[test]
+    fn numbers_and_indices_are_written_as_display_writes_them() {
+        let numbers: Vec<i128> = vec![
+            0,
+            1,
+            9,
+            10,
+            99,
+            100,
+            1_000_000_007,
+            -1,
+            -10,
+            i64::MIN.into(),
+            i64::MAX.into(),
+            u64::MAX.into(),
+        ];
+        for n in numbers {
+            let value = match u64::try_from(n) {
+                Ok(n) => serde_json::json!({ "n": n }),
+                Err(_) => serde_json::json!({ "n": i64::try_from(n).unwrap() }),
+            };
+            assert_eq!(to_pairs(&value).unwrap(), [("n".to_owned(), n.to_string())]);
+        }
+        let list: Vec<u8> = (0..=101).map(|i| i as u8).collect();
+        let pairs = to_pairs(&serde_json::json!({ "l": list })).unwrap();
+        assert_eq!(pairs.len(), 102);
+        for (i, (key, value)) in pairs.iter().enumerate() {
+            assert_eq!(
+                (key.as_str(), value.as_str()),
+                (format!("l[{i}]").as_str(), i.to_string().as_str())
+            );
+        }
+        let top: Vec<(String, u8)> = Vec::new();
+        assert!(
+            to_pairs(&top).is_err(),
+            "a sequence at the top level is refused"
         );
     }
 }

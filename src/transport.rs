@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use ureq::http::header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 
 use crate::client::{RequestOptions, Response};
 use crate::error::ApiError;
@@ -26,6 +27,12 @@ const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 
 /// How many bytes of an unexpected body an error quotes.
 const SNIPPET_BYTES: usize = 200;
+
+// Headers built once: parsing and copying them cost as much as the rest of a request's head.
+static STRIPE_VERSION: HeaderName = HeaderName::from_static("stripe-version");
+static IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
+static STRIPE_ACCOUNT: HeaderName = HeaderName::from_static("stripe-account");
+static FORM: HeaderValue = HeaderValue::from_static("application/x-www-form-urlencoded");
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Method {
@@ -65,10 +72,11 @@ impl RetryPolicy {
 pub(crate) struct Transport {
     pub(crate) agent: ureq::Agent,
     pub(crate) base_url: String,
-    /// `Bearer <key>`: the only place the secret key lives.
-    pub(crate) authorization: String,
-    pub(crate) stripe_version: String,
-    pub(crate) user_agent: String,
+    /// `Bearer <key>`: the only place the secret key lives. Marked sensitive, so `http`'s
+    /// `Debug` shows `Sensitive` instead.
+    pub(crate) authorization: HeaderValue,
+    pub(crate) stripe_version: HeaderValue,
+    pub(crate) user_agent: HeaderValue,
     pub(crate) retry: RetryPolicy,
 }
 
@@ -159,50 +167,43 @@ impl Transport {
         idempotency_key: Option<&str>,
         options: &RequestOptions,
     ) -> Result<RawResponse, Failure> {
+        let stripe_version = match &options.stripe_version {
+            // Checked by `check_headers` before the first attempt.
+            Some(version) => HeaderValue::try_from(version.as_str()).map_err(bad_header)?,
+            None => self.stripe_version.clone(),
+        };
         let mut request = ureq::http::Request::builder()
             .method(match method {
                 Method::Get => ureq::http::Method::GET,
                 Method::Post => ureq::http::Method::POST,
             })
             .uri(url)
-            .header("authorization", &self.authorization)
-            .header(
-                "stripe-version",
-                options
-                    .stripe_version
-                    .as_deref()
-                    .unwrap_or(&self.stripe_version),
-            )
-            .header("user-agent", &self.user_agent);
+            .header(AUTHORIZATION, self.authorization.clone())
+            .header(STRIPE_VERSION.clone(), stripe_version)
+            .header(USER_AGENT, self.user_agent.clone());
         if method == Method::Post {
-            request = request.header("content-type", "application/x-www-form-urlencoded");
+            request = request.header(CONTENT_TYPE, FORM.clone());
         }
         if let Some(key) = idempotency_key {
-            request = request.header("idempotency-key", key);
+            request = request.header(IDEMPOTENCY_KEY.clone(), key);
         }
         if let Some(account) = &options.stripe_account {
-            request = request.header("stripe-account", account);
+            request = request.header(STRIPE_ACCOUNT.clone(), account);
         }
         let result = match method {
             Method::Get => request.body(()).map(|r| self.run(r, options)),
             Method::Post => request.body(body).map(|r| self.run(r, options)),
         };
-        let mut response = result
-            .map_err(|e| Failure {
-                error: Error::invalid_input(format!("cannot build the request: {e}")),
-                cause: Cause::Permanent,
-            })?
-            .map_err(map_ureq_error)?;
+        let mut response = result.map_err(bad_header)?.map_err(map_ureq_error)?;
 
         let header = |name: &str| {
             response
                 .headers()
                 .get(name)
                 .and_then(|value| value.to_str().ok())
-                .map(str::to_owned)
         };
         let status = response.status().as_u16();
-        let request_id = header("request-id");
+        let request_id = header("request-id").map(str::to_owned);
         let should_retry = header("stripe-should-retry").map(|v| v.eq_ignore_ascii_case("true"));
         let retry_after = header("retry-after")
             .and_then(|v| v.trim().parse::<u64>().ok())
@@ -245,6 +246,14 @@ impl Transport {
             config = config.timeout_connect(Some(timeout));
         }
         self.agent.run(config.build())
+    }
+}
+
+/// A request `http` refuses to build: a header value `check_headers` let through.
+fn bad_header(error: impl std::fmt::Display) -> Failure {
+    Failure {
+        error: Error::invalid_input(format!("cannot build the request: {error}")),
+        cause: Cause::Permanent,
     }
 }
 
