@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::client::{RequestOptions, Response};
 use crate::error::ApiError;
-use crate::{form, Error};
+use crate::{decode, form, Error};
 
 /// Responses larger than this are refused rather than read into memory. Stripe's largest
 /// billing portal answer, a page of 100 expanded configurations, is well under 1 MiB.
@@ -326,8 +326,8 @@ fn map_ureq_error(error: ureq::Error) -> Failure {
 
 /// Stripe's error envelope: `{"error": {...}}`.
 #[derive(Deserialize)]
-struct ErrorEnvelope {
-    error: ApiError,
+pub(crate) struct ErrorEnvelope {
+    pub(crate) error: ApiError,
 }
 
 impl RawResponse {
@@ -343,7 +343,7 @@ impl RawResponse {
                 .with_attempts(attempts, idempotency_key.as_deref())
         };
         if (200..300).contains(&self.status) {
-            return match serde_json::from_slice::<T>(&self.body) {
+            return match decode::from_slice::<T>(&self.body) {
                 Ok(data) => Ok(Response {
                     data,
                     status: self.status,
@@ -353,14 +353,14 @@ impl RawResponse {
                 }),
                 // Some proxies and test servers wrap an error in a 200.
                 Err(decode_error) => Err(context(
-                    match serde_json::from_slice::<ErrorEnvelope>(&self.body) {
+                    match decode::from_slice::<ErrorEnvelope>(&self.body) {
                         Ok(envelope) => Error::api(envelope.error),
                         Err(_) => self.unexpected_body(&decode_error.to_string()),
                     },
                 )),
             };
         }
-        let error = match serde_json::from_slice::<ErrorEnvelope>(&self.body) {
+        let error = match decode::from_slice::<ErrorEnvelope>(&self.body) {
             Ok(envelope) => Error::api(envelope.error),
             Err(_) if (300..400).contains(&self.status) => Error::invalid_response(format!(
                 "unexpected redirect (HTTP {}); Stripe never redirects, so it was not followed",
