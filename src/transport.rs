@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use ureq::http::header::{self, HeaderName};
 
 use crate::client::{RequestOptions, Response};
 use crate::error::ApiError;
@@ -26,6 +27,15 @@ const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 
 /// How many bytes of an unexpected body an error quotes.
 const SNIPPET_BYTES: usize = 200;
+
+// Header names as `HeaderName`s rather than strings, which would be parsed into names on every
+// request; and every value as a `&str`, since each name and value type pair is its own copy of
+// `http`'s header code in the program.
+const STRIPE_VERSION: HeaderName = HeaderName::from_static("stripe-version");
+const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
+const STRIPE_ACCOUNT: HeaderName = HeaderName::from_static("stripe-account");
+const REQUEST_ID: HeaderName = HeaderName::from_static("request-id");
+const STRIPE_SHOULD_RETRY: HeaderName = HeaderName::from_static("stripe-should-retry");
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Method {
@@ -165,36 +175,38 @@ impl Transport {
                 Method::Post => ureq::http::Method::POST,
             })
             .uri(url)
-            .header("authorization", &self.authorization)
+            .header(header::AUTHORIZATION, self.authorization.as_str())
             .header(
-                "stripe-version",
+                STRIPE_VERSION,
                 options
                     .stripe_version
                     .as_deref()
                     .unwrap_or(&self.stripe_version),
             )
-            .header("user-agent", &self.user_agent);
+            .header(header::USER_AGENT, self.user_agent.as_str());
         if method == Method::Post {
-            request = request.header("content-type", "application/x-www-form-urlencoded");
+            request = request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
         }
         if let Some(key) = idempotency_key {
-            request = request.header("idempotency-key", key);
+            request = request.header(IDEMPOTENCY_KEY, key);
         }
         if let Some(account) = &options.stripe_account {
-            request = request.header("stripe-account", account);
+            request = request.header(STRIPE_ACCOUNT, account.as_str());
         }
+        // Built and configured without its body, so that code is compiled once rather than
+        // once per body type.
+        let request = request.body(()).map_err(|e| Failure {
+            error: Error::invalid_input(format!("cannot build the request: {e}")),
+            cause: Cause::Permanent,
+        })?;
+        let request = self.configure(request, options);
         let result = match method {
-            Method::Get => request.body(()).map(|r| self.run(r, options)),
-            Method::Post => request.body(body).map(|r| self.run(r, options)),
+            Method::Get => self.agent.run(request),
+            Method::Post => self.agent.run(request.map(|()| body)),
         };
-        let mut response = result
-            .map_err(|e| Failure {
-                error: Error::invalid_input(format!("cannot build the request: {e}")),
-                cause: Cause::Permanent,
-            })?
-            .map_err(map_ureq_error)?;
+        let mut response = result.map_err(map_ureq_error)?;
 
-        let header = |name: &str| {
+        let header = |name: HeaderName| {
             response
                 .headers()
                 .get(name)
@@ -202,9 +214,9 @@ impl Transport {
                 .map(str::to_owned)
         };
         let status = response.status().as_u16();
-        let request_id = header("request-id");
-        let should_retry = header("stripe-should-retry").map(|v| v.eq_ignore_ascii_case("true"));
-        let retry_after = header("retry-after")
+        let request_id = header(REQUEST_ID);
+        let should_retry = header(STRIPE_SHOULD_RETRY).map(|v| v.eq_ignore_ascii_case("true"));
+        let retry_after = header(header::RETRY_AFTER)
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
         let body = response
@@ -228,13 +240,14 @@ impl Transport {
         })
     }
 
-    fn run<B: ureq::AsSendBody>(
+    /// Applies the per-request timeouts, when the options have any.
+    fn configure(
         &self,
-        request: ureq::http::Request<B>,
+        request: ureq::http::Request<()>,
         options: &RequestOptions,
-    ) -> Result<ureq::http::Response<ureq::Body>, ureq::Error> {
+    ) -> ureq::http::Request<()> {
         if options.timeout.is_none() && options.connect_timeout.is_none() {
-            return self.agent.run(request);
+            return request;
         }
         // A per-request config copies the agent's, so it is made only when asked for.
         let mut config = self.agent.configure_request(request);
@@ -244,7 +257,7 @@ impl Transport {
         if let Some(timeout) = options.connect_timeout {
             config = config.timeout_connect(Some(timeout));
         }
-        self.agent.run(config.build())
+        config.build()
     }
 }
 
