@@ -92,12 +92,14 @@ fn flatten<T: Serialize + ?Sized, S: Sink>(value: &T, pairs: S) -> Result<S, Err
     Ok(flattener.pairs)
 }
 
+// A scan rather than a sort or a set: params have tens of pairs, and a sort of `&str` was
+// 8 KB of every program's binary.
 fn first_repeat<'a>(keys: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let mut keys: Vec<&str> = keys.collect();
-    // By length first: keys of different lengths differ, and most keys share long prefixes
-    // such as `flow_data[subscription_update_confirm]`, which byte order compares in full.
-    keys.sort_unstable_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
-    keys.windows(2).find(|w| w[0] == w[1]).map(|w| w[0])
+    let keys: Vec<&str> = keys.collect();
+    keys.iter()
+        .enumerate()
+        .find(|&(i, key)| keys[..i].contains(key))
+        .map(|(_, key)| *key)
 }
 
 /// Where the flattened pairs go.
@@ -909,6 +911,18 @@ impl ser::Serializer for MapKey<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_key_sent_again_is_the_repeat() {
+        assert_eq!(first_repeat(std::iter::empty()), None);
+        assert_eq!(first_repeat(["a", "b", "c"].into_iter()), None);
+        assert_eq!(first_repeat(["z", "a", "z"].into_iter()), Some("z"));
+        assert_eq!(first_repeat(["z", "b", "b", "z"].into_iter()), Some("b"));
+        assert_eq!(
+            first_repeat(["a[0]", "a", "a[0]"].into_iter()),
+            Some("a[0]")
+        );
+    }
 
     #[test]
     fn to_string_is_serde_urlencoded_of_to_pairs_for_every_shape() {

@@ -207,6 +207,7 @@ mod macros;
 mod clearable;
 mod client;
 mod configuration;
+mod decode;
 mod error;
 mod expandable;
 pub mod form;

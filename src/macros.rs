@@ -77,23 +77,60 @@ macro_rules! open_enum {
 
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct Visitor;
-                impl ::serde::de::Visitor<'_> for Visitor {
-                    type Value = $name;
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str("a string")
-                    }
-                    fn visit_str<E: ::serde::de::Error>(self, value: &str) -> Result<$name, E> {
-                        Ok($name::from(value))
-                    }
-                    fn visit_string<E: ::serde::de::Error>(self, value: String) -> Result<$name, E> {
-                        Ok($name::from(value))
-                    }
-                }
-                deserializer.deserialize_str(Visitor)
+                $crate::macros::WireStr::deserialize(deserializer).map(|wire| Self::from(wire.as_str()))
             }
         }
     };
+}
+
+/// The string of an `open_enum!` value as the deserializer gives it: borrowed from the input
+/// when it can be, so a listed value costs no allocation. Every open enum reads its string
+/// through this one visitor, so the reading code is compiled once instead of once per enum.
+pub(crate) enum WireStr<'de> {
+    /// Borrowed from the input.
+    Borrowed(&'de str),
+    /// Copied, when the input had escapes to undo.
+    Owned(String),
+}
+
+impl<'de> WireStr<'de> {
+    /// The string, however it was given.
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            WireStr::Borrowed(value) => value,
+            WireStr::Owned(value) => value,
+        }
+    }
+
+    /// Reads a string; anything else is an "invalid type" error.
+    pub(crate) fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(WireStrVisitor)
+    }
+}
+
+/// The visitor behind [`WireStr::deserialize`].
+struct WireStrVisitor;
+
+impl<'de> serde::de::Visitor<'de> for WireStrVisitor {
+    type Value = WireStr<'de>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_borrowed_str<E: serde::de::Error>(self, value: &'de str) -> Result<WireStr<'de>, E> {
+        Ok(WireStr::Borrowed(value))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<WireStr<'de>, E> {
+        Ok(WireStr::Owned(value.to_owned()))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, value: String) -> Result<WireStr<'de>, E> {
+        Ok(WireStr::Owned(value))
+    }
 }
 
 macro_rules! tagged_params {

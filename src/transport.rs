@@ -12,11 +12,11 @@ use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use ureq::http::header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use ureq::http::header::{self, HeaderName, HeaderValue};
 
 use crate::client::{RequestOptions, Response};
 use crate::error::ApiError;
-use crate::{form, Error};
+use crate::{decode, form, Error};
 
 /// Responses larger than this are refused rather than read into memory. Stripe's largest
 /// billing portal answer, a page of 100 expanded configurations, is well under 1 MiB.
@@ -28,11 +28,15 @@ const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 /// How many bytes of an unexpected body an error quotes.
 const SNIPPET_BYTES: usize = 200;
 
-// Headers built once: parsing and copying them cost as much as the rest of a request's head.
-static STRIPE_VERSION: HeaderName = HeaderName::from_static("stripe-version");
-static IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
-static STRIPE_ACCOUNT: HeaderName = HeaderName::from_static("stripe-account");
-static FORM: HeaderValue = HeaderValue::from_static("application/x-www-form-urlencoded");
+// Header names and fixed values built at compile time, the others once per client or request:
+// from strings, `http` would parse and copy each of them on every request. All values are
+// `HeaderValue`s, since each pair of name and value types is its own copy of `http`'s code.
+const STRIPE_VERSION: HeaderName = HeaderName::from_static("stripe-version");
+const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
+const STRIPE_ACCOUNT: HeaderName = HeaderName::from_static("stripe-account");
+const REQUEST_ID: HeaderName = HeaderName::from_static("request-id");
+const STRIPE_SHOULD_RETRY: HeaderName = HeaderName::from_static("stripe-should-retry");
+const FORM: HeaderValue = HeaderValue::from_static("application/x-www-form-urlencoded");
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Method {
@@ -168,8 +172,7 @@ impl Transport {
         options: &RequestOptions,
     ) -> Result<RawResponse, Failure> {
         let stripe_version = match &options.stripe_version {
-            // Checked by `check_headers` before the first attempt.
-            Some(version) => HeaderValue::try_from(version.as_str()).map_err(bad_header)?,
+            Some(version) => header_value(version)?,
             None => self.stripe_version.clone(),
         };
         let mut request = ureq::http::Request::builder()
@@ -178,34 +181,38 @@ impl Transport {
                 Method::Post => ureq::http::Method::POST,
             })
             .uri(url)
-            .header(AUTHORIZATION, self.authorization.clone())
-            .header(STRIPE_VERSION.clone(), stripe_version)
-            .header(USER_AGENT, self.user_agent.clone());
+            .header(header::AUTHORIZATION, self.authorization.clone())
+            .header(STRIPE_VERSION, stripe_version)
+            .header(header::USER_AGENT, self.user_agent.clone());
         if method == Method::Post {
-            request = request.header(CONTENT_TYPE, FORM.clone());
+            request = request.header(header::CONTENT_TYPE, FORM);
         }
         if let Some(key) = idempotency_key {
-            request = request.header(IDEMPOTENCY_KEY.clone(), key);
+            request = request.header(IDEMPOTENCY_KEY, header_value(key)?);
         }
         if let Some(account) = &options.stripe_account {
-            request = request.header(STRIPE_ACCOUNT.clone(), account);
+            request = request.header(STRIPE_ACCOUNT, header_value(account)?);
         }
+        // Built and configured without its body, so that code is compiled once rather than
+        // once per body type.
+        let request = request.body(()).map_err(|e| cannot_build(&e))?;
+        let request = self.configure(request, options);
         let result = match method {
-            Method::Get => request.body(()).map(|r| self.run(r, options)),
-            Method::Post => request.body(body).map(|r| self.run(r, options)),
+            Method::Get => self.agent.run(request),
+            Method::Post => self.agent.run(request.map(|()| body)),
         };
-        let mut response = result.map_err(bad_header)?.map_err(map_ureq_error)?;
+        let mut response = result.map_err(map_ureq_error)?;
 
-        let header = |name: &str| {
+        let header = |name: HeaderName| {
             response
                 .headers()
                 .get(name)
                 .and_then(|value| value.to_str().ok())
         };
         let status = response.status().as_u16();
-        let request_id = header("request-id").map(str::to_owned);
-        let should_retry = header("stripe-should-retry").map(|v| v.eq_ignore_ascii_case("true"));
-        let retry_after = header("retry-after")
+        let request_id = header(REQUEST_ID).map(str::to_owned);
+        let should_retry = header(STRIPE_SHOULD_RETRY).map(|v| v.eq_ignore_ascii_case("true"));
+        let retry_after = header(header::RETRY_AFTER)
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
         let body = response
@@ -229,13 +236,14 @@ impl Transport {
         })
     }
 
-    fn run<B: ureq::AsSendBody>(
+    /// Applies the per-request timeouts, when the options have any.
+    fn configure(
         &self,
-        request: ureq::http::Request<B>,
+        request: ureq::http::Request<()>,
         options: &RequestOptions,
-    ) -> Result<ureq::http::Response<ureq::Body>, ureq::Error> {
+    ) -> ureq::http::Request<()> {
         if options.timeout.is_none() && options.connect_timeout.is_none() {
-            return self.agent.run(request);
+            return request;
         }
         // A per-request config copies the agent's, so it is made only when asked for.
         let mut config = self.agent.configure_request(request);
@@ -245,16 +253,21 @@ impl Transport {
         if let Some(timeout) = options.connect_timeout {
             config = config.timeout_connect(Some(timeout));
         }
-        self.agent.run(config.build())
+        config.build()
     }
 }
 
-/// A request `http` refuses to build: a header value `check_headers` let through.
-fn bad_header(error: impl std::fmt::Display) -> Failure {
+/// A request `http` refuses to build, such as a header value `check_headers` let through.
+fn cannot_build(error: &dyn std::fmt::Display) -> Failure {
     Failure {
         error: Error::invalid_input(format!("cannot build the request: {error}")),
         cause: Cause::Permanent,
     }
+}
+
+/// A per-request header value; `check_headers` has refused the ones that cannot be sent.
+fn header_value(value: &str) -> Result<HeaderValue, Failure> {
+    HeaderValue::try_from(value).map_err(|e| cannot_build(&e))
 }
 
 /// The one place that decides whether an attempt is worth repeating.
@@ -335,8 +348,8 @@ fn map_ureq_error(error: ureq::Error) -> Failure {
 
 /// Stripe's error envelope: `{"error": {...}}`.
 #[derive(Deserialize)]
-struct ErrorEnvelope {
-    error: ApiError,
+pub(crate) struct ErrorEnvelope {
+    pub(crate) error: ApiError,
 }
 
 impl RawResponse {
@@ -352,7 +365,7 @@ impl RawResponse {
                 .with_attempts(attempts, idempotency_key.as_deref())
         };
         if (200..300).contains(&self.status) {
-            return match serde_json::from_slice::<T>(&self.body) {
+            return match decode::from_slice::<T>(&self.body) {
                 Ok(data) => Ok(Response {
                     data,
                     status: self.status,
@@ -362,14 +375,14 @@ impl RawResponse {
                 }),
                 // Some proxies and test servers wrap an error in a 200.
                 Err(decode_error) => Err(context(
-                    match serde_json::from_slice::<ErrorEnvelope>(&self.body) {
+                    match decode::from_slice::<ErrorEnvelope>(&self.body) {
                         Ok(envelope) => Error::api(envelope.error),
                         Err(_) => self.unexpected_body(&decode_error.to_string()),
                     },
                 )),
             };
         }
-        let error = match serde_json::from_slice::<ErrorEnvelope>(&self.body) {
+        let error = match decode::from_slice::<ErrorEnvelope>(&self.body) {
             Ok(envelope) => Error::api(envelope.error),
             Err(_) if (300..400).contains(&self.status) => Error::invalid_response(format!(
                 "unexpected redirect (HTTP {}); Stripe never redirects, so it was not followed",
