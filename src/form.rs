@@ -208,9 +208,14 @@ impl<S: Sink> Flattener<S> {
 
     /// Appends the key segment of sequence element `index`.
     fn enter_index(&mut self, top: bool, index: usize) -> usize {
-        let mut digits = [0; 20];
-        // `usize` is at most 64 bits on every target Rust supports.
-        self.enter(top, decimal(index as u64, &mut digits))
+        use std::fmt::Write;
+        let len = self.key.len();
+        if top {
+            let _ = write!(self.key, "{index}");
+        } else {
+            let _ = write!(self.key, "[{index}]");
+        }
+        len
     }
 
     /// Appends one key segment: bare at the top level, in brackets below it.
@@ -225,22 +230,6 @@ impl<S: Sink> Flattener<S> {
         }
         len
     }
-}
-
-/// `n` in decimal, written into `buf`: indices and quantities are in most requests, and the
-/// formatting machinery cost more than the rest of their key segment.
-fn decimal(mut n: u64, buf: &mut [u8; 20]) -> &str {
-    let mut start = buf.len();
-    loop {
-        start -= 1;
-        buf[start] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    // Only ASCII digits were written.
-    std::str::from_utf8(&buf[start..]).unwrap_or_default()
 }
 
 /// The top level: only structs and maps (and nothing at all) have a form encoding.
@@ -466,13 +455,8 @@ impl<'a, S: Sink> ser::Serializer for Nested<'a, S> {
     }
 
     fn serialize_i64(self, v: i64) -> Result<(), FormError> {
-        match u64::try_from(v) {
-            Ok(v) => self.serialize_u64(v),
-            Err(_) => {
-                self.0.push_display(v);
-                Ok(())
-            }
-        }
+        self.0.push_display(v);
+        Ok(())
     }
 
     fn serialize_i128(self, v: i128) -> Result<(), FormError> {
@@ -493,8 +477,7 @@ impl<'a, S: Sink> ser::Serializer for Nested<'a, S> {
     }
 
     fn serialize_u64(self, v: u64) -> Result<(), FormError> {
-        let mut digits = [0; 20];
-        self.0.push(decimal(v, &mut digits));
+        self.0.push_display(v);
         Ok(())
     }
 
