@@ -312,13 +312,23 @@ pub(crate) type Extra = std::collections::BTreeMap<String, serde_json::Value>;
 /// body, waiting for the answer to begin, reading it. No timeout covers the host lookup: to
 /// bound one, ureq runs every lookup on a thread of its own, which doubled the cost of a
 /// request on a fast network. Used for the client's agent and for a request's override.
+///
+/// Each read and write also gets a bound 1 % under the step's, so a stalled step ends at 99 %
+/// of its budget. That bound is what ureq gives the socket while a step is younger than 1 % of
+/// its budget: a constant, set once per connection. The remaining budget alone differs at
+/// every read and write, and ureq set it with a system call each time, three per request,
+/// about 5 % of a request on 127.0.0.1. Past that 1 %, the step's own deadline applies.
 macro_rules! with_step_timeouts {
     ($config:expr, $timeout:expr) => {{
-        let timeout = Some($timeout);
+        let timeout: std::time::Duration = $timeout;
+        let per_io = Some(timeout - timeout / 100);
+        let timeout = Some(timeout);
         $config
             .timeout_send_request(timeout)
             .timeout_send_body(timeout)
             .timeout_recv_response(timeout)
             .timeout_recv_body(timeout)
+            .timeout_per_read(per_io)
+            .timeout_per_write(per_io)
     }};
 }

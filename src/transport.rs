@@ -293,10 +293,21 @@ fn should_retry(outcome: &Result<RawResponse, Failure>) -> bool {
 fn map_ureq_error(error: ureq::Error) -> Failure {
     use ureq::Error as E;
     let (error, cause) = match error {
-        E::Timeout(which) => (
-            Error::timeout(format!("request timed out ({which})")),
-            Cause::Timeout,
-        ),
+        E::Timeout(which) => {
+            // Named by what was under way: ureq's own names include the per-read and
+            // per-write bounds, which only the client sets, and only as a shortcut.
+            let step = match which {
+                ureq::Timeout::Connect | ureq::Timeout::Resolve => "connecting",
+                ureq::Timeout::SendRequest | ureq::Timeout::SendBody | ureq::Timeout::PerWrite => {
+                    "sending the request"
+                }
+                _ => "waiting for the answer",
+            };
+            (
+                Error::timeout(format!("request timed out {step}")),
+                Cause::Timeout,
+            )
+        }
         E::Io(io) => match io.kind() {
             std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => (
                 Error::timeout(format!("request timed out: {io}")),

@@ -102,13 +102,45 @@ fn a_server_that_never_answers_ends_in_a_timeout_error_that_says_so() {
     let error = client.create_session(&params()).unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Timeout, "{error}");
     assert!(error.is_timeout());
-    assert!(error.to_string().contains("timed out"), "{error}");
+    assert!(
+        error
+            .to_string()
+            .contains("timed out waiting for the answer"),
+        "{error}"
+    );
     assert_eq!(error.attempts(), 2);
     assert_eq!(server.requests().len(), 2);
     one_key(&server.requests());
     assert!(
         started.elapsed() < Duration::from_secs(4),
         "the timeout did not cut the stall short"
+    );
+}
+
+#[test]
+fn an_answer_that_trickles_in_is_cut_off_by_the_timeout() {
+    // Each byte arrives well within the timeout, so only a budget for the whole step of
+    // reading the answer can end this.
+    let server = TestServer::always(Reply::Trickle(Duration::from_millis(20)));
+    let client = server
+        .client_builder()
+        .timeout(Duration::from_millis(300))
+        .max_network_retries(0)
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let error = client.create_session(&params()).unwrap_err();
+    let elapsed = started.elapsed();
+    assert_eq!(error.kind(), ErrorKind::Timeout, "{error}");
+    assert!(
+        error
+            .to_string()
+            .contains("timed out waiting for the answer"),
+        "{error}"
+    );
+    assert!(
+        elapsed >= Duration::from_millis(290) && elapsed < Duration::from_secs(3),
+        "ended after {elapsed:?}"
     );
 }
 

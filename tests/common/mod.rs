@@ -70,6 +70,9 @@ pub enum Reply {
     CutBody { status: u16, body: String },
     /// Nothing is sent for `Duration`, then the connection closes.
     Stall(Duration),
+    /// The head of a 200 with a long body, then one byte of the body every `Duration`:
+    /// never silent for long, never done.
+    Trickle(Duration),
 }
 
 impl Reply {
@@ -273,6 +276,20 @@ fn serve(
                 let until = Instant::now() + duration;
                 while Instant::now() < until && !stop.load(Ordering::SeqCst) {
                     thread::sleep(Duration::from_millis(10));
+                }
+                return;
+            }
+            Reply::Trickle(every) => {
+                let length = 1_000_000;
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {length}\r\n\r\n"
+                );
+                let _ = stream.write_all(head.as_bytes());
+                for _ in 0..length {
+                    if stop.load(Ordering::SeqCst) || stream.write_all(b" ").is_err() {
+                        break;
+                    }
+                    thread::sleep(every);
                 }
                 return;
             }
