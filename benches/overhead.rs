@@ -25,6 +25,15 @@ use stripe_billing_portal::{
     form, AfterCompletion, AfterExpiration, Client, ConfirmDiscount, ConfirmItem, FlowData, Locale,
     Session, SessionCreateParams, SubscriptionUpdateConfirmFlow, API_VERSION,
 };
+// For the unit tests inside `src/decode.rs`, which name them as `crate::` items; cargo compiles
+// benches with `cfg(test)`, so that module is compiled (though not run) here too.
+use stripe_billing_portal::{ApiError, Configuration, FlowRedirect, FlowType, List};
+
+// The crate decodes responses through this private module; compiled in here as well, so its
+// cost is measured on its own beside serde_json's.
+#[path = "../src/decode.rs"]
+#[allow(dead_code, unused_imports)] // its unit tests are compiled here, not run
+mod decode;
 
 const KEY: &str = "sk_test_bench";
 const ROUNDS: usize = 7;
@@ -424,9 +433,15 @@ fn decoding() {
     let session: Session = serde_json::from_str(&body).unwrap();
     assert!(session.configuration.is_object());
     let n = 10_000;
-    let [typed, value] = alternate(
+    assert_eq!(decode::from_slice::<Session>(body.as_bytes()).unwrap(), session);
+    let [adapter, typed, value] = alternate(
         n,
         [
+            &|| {
+                drop(black_box(
+                    decode::from_slice::<Session>(black_box(body.as_bytes())).unwrap(),
+                ))
+            },
             &|| {
                 drop(black_box(
                     serde_json::from_str::<Session>(black_box(&body)).unwrap(),
@@ -442,6 +457,11 @@ fn decoding() {
     println!(
         "\n## decode: a session with an expanded configuration ({} bytes), {n} calls per round",
         body.len()
+    );
+    row(
+        "the crate's decoding (src/decode.rs) into Session",
+        adapter,
+        Some(("vs floor", adapter / value)),
     );
     row(
         "serde_json::from_str::<Session>",
