@@ -433,7 +433,10 @@ fn decoding() {
     let session: Session = serde_json::from_str(&body).unwrap();
     assert!(session.configuration.is_object());
     let n = 10_000;
-    assert_eq!(decode::from_slice::<Session>(body.as_bytes()).unwrap(), session);
+    assert_eq!(
+        decode::from_slice::<Session>(body.as_bytes()).unwrap(),
+        session
+    );
     let [adapter, typed, value] = alternate(
         n,
         [
