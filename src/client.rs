@@ -183,7 +183,9 @@ impl ClientBuilder {
 
     /// The longest an attempt may wait at any one step: sending the request, waiting for the
     /// answer to begin, reading the rest of it. A server that accepts and never answers fails
-    /// with [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) after this long. Default: 80 s,
+    /// with [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) after this long (exactly: each
+    /// single read or write may wait 99 % of it, which lets the socket's timeout be set once
+    /// per connection instead of before every read and write). Default: 80 s,
     /// as in Stripe's libraries. Connecting has its own
     /// [`connect_timeout`](ClientBuilder::connect_timeout); host names are looked up by the
     /// system's resolver, within its own time limits.
