@@ -464,6 +464,24 @@ fn random_unit() -> f64 {
 mod tests {
     use super::*;
 
+    #[test]
+    fn the_authorization_header_is_sensitive_and_never_shown() {
+        let key = "sk_test_51DoNotShowThisKey";
+        let client = crate::Client::new(key).unwrap();
+        let authorization = &client.transport().authorization;
+        assert!(authorization.is_sensitive());
+        assert_eq!(authorization.as_bytes(), format!("Bearer {key}").as_bytes());
+        let mut request = ureq::http::Request::new(());
+        request
+            .headers_mut()
+            .insert(header::AUTHORIZATION, authorization.clone());
+        let shown = format!("{request:?} {client:?}");
+        assert!(
+            !shown.contains(key) && shown.contains("Sensitive"),
+            "{shown}"
+        );
+    }
+
     fn policy() -> RetryPolicy {
         RetryPolicy {
             max_retries: 2,
