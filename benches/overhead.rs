@@ -299,28 +299,21 @@ fn transport_settings(server: &Server, n: usize) {
     );
     let global = Floor::new(server, ureq::Agent::config_builder().timeout_global(t80));
     // A budget for each phase of an attempt, none for the lookup.
-    let phases = Floor::new(
-        server,
-        ureq::Agent::config_builder()
-            .timeout_connect(t30)
-            .timeout_send_request(t80)
-            .timeout_send_body(t80)
-            .timeout_recv_response(t80)
-            .timeout_recv_body(t80),
-    );
-    // The crate's setting: the same, plus a constant bound on each read and write 1 % under
-    // the phases' budget, which spares ureq a setsockopt before each read and write.
-    let t79 = Some(Duration::from_millis(79_200));
-    let crate_setting = Floor::new(
-        server,
+    let phases_config = || {
         ureq::Agent::config_builder()
             .timeout_connect(t30)
             .timeout_send_request(t80)
             .timeout_send_body(t80)
             .timeout_recv_response(t80)
             .timeout_recv_body(t80)
-            .timeout_per_read(t79)
-            .timeout_per_write(t79),
+    };
+    let phases = Floor::new(server, phases_config());
+    // The crate's setting: the same, plus a constant bound on each read and write 1 % under
+    // the phases' budget, which spares ureq a setsockopt before each read and write.
+    let t79 = Some(Duration::from_millis(79_200));
+    let crate_setting = Floor::new(
+        server,
+        phases_config().timeout_per_read(t79).timeout_per_write(t79),
     );
     let per_request = |floor: &Floor| {
         let request = floor
@@ -334,7 +327,8 @@ fn transport_settings(server: &Server, n: usize) {
             .timeout_per_read(t79)
             .timeout_per_write(t79)
             .build();
-        drop(black_box(Floor::finish(request.send(&floor.body))))
+        let body = Floor::finish(request.send(&floor.body));
+        drop(black_box(serde_json::from_slice::<Session>(&body).unwrap()))
     };
     // Warm up, counting the connections each setting opens: a setting that defeats
     // keep-alive shows here.

@@ -316,8 +316,8 @@ pub(crate) type Extra = std::collections::BTreeMap<String, serde_json::Value>;
 /// Each read and write also gets a bound 1 % under the step's, so a stalled step ends at 99 %
 /// of its budget. That bound is what ureq gives the socket while a step is younger than 1 % of
 /// its budget: a constant, set once per connection. The remaining budget alone differs at
-/// every read and write, and ureq set it with a system call each time, three per request,
-/// about 5 % of a request on 127.0.0.1. Past that 1 %, the step's own deadline applies.
+/// every read and write, and ureq set it with a system call each time, three per request.
+/// Past that 1 %, the step's own deadline applies.
 macro_rules! with_step_timeouts {
     ($config:expr, $timeout:expr) => {{
         let timeout: std::time::Duration = $timeout;
