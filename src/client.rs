@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::transport::{Method, RetryPolicy, Transport};
+use crate::transport::{header_value, Method, RetryPolicy, Transport};
 use crate::{Error, Session, SessionCreateParams};
 
 /// The API version this crate's types describe, sent as `Stripe-Version` on every request
@@ -375,12 +375,6 @@ fn check_header_value(what: &str, value: &str) -> Result<(), Error> {
         )));
     }
     Ok(())
-}
-
-/// A header value built once per client; `what` names it in the error, never its value.
-fn header_value(what: &str, value: &str) -> Result<ureq::http::HeaderValue, Error> {
-    ureq::http::HeaderValue::try_from(value)
-        .map_err(|_| Error::invalid_input(format!("the {what} cannot be sent in a header")))
 }
 
 /// Options for one request: idempotency key, Connect account, API version, retries and

@@ -172,7 +172,7 @@ impl Transport {
         options: &RequestOptions,
     ) -> Result<RawResponse, Failure> {
         let stripe_version = match &options.stripe_version {
-            Some(version) => header_value(version)?,
+            Some(version) => header_value("stripe version", version).map_err(permanent)?,
             None => self.stripe_version.clone(),
         };
         // Straight into the request's parts: `http`'s builder costs a closure per header. The
@@ -182,7 +182,11 @@ impl Transport {
             Method::Get => ureq::http::Method::GET,
             Method::Post => ureq::http::Method::POST,
         };
-        *request.uri_mut() = ureq::http::Uri::try_from(url).map_err(|e| cannot_build(&e))?;
+        *request.uri_mut() = ureq::http::Uri::try_from(url).map_err(|e| {
+            permanent(Error::invalid_input(format!(
+                "cannot build the request: {e}"
+            )))
+        })?;
         let headers = request.headers_mut();
         headers.insert(header::AUTHORIZATION, self.authorization.clone());
         headers.insert(STRIPE_VERSION, stripe_version);
@@ -191,10 +195,16 @@ impl Transport {
             headers.insert(header::CONTENT_TYPE, FORM);
         }
         if let Some(key) = idempotency_key {
-            headers.insert(IDEMPOTENCY_KEY, header_value(key)?);
+            headers.insert(
+                IDEMPOTENCY_KEY,
+                header_value("idempotency key", key).map_err(permanent)?,
+            );
         }
         if let Some(account) = &options.stripe_account {
-            headers.insert(STRIPE_ACCOUNT, header_value(account)?);
+            headers.insert(
+                STRIPE_ACCOUNT,
+                header_value("Stripe-Account", account).map_err(permanent)?,
+            );
         }
         let request = self.configure(request, options);
         let result = match method {
@@ -257,17 +267,20 @@ impl Transport {
     }
 }
 
-/// A request `http` refuses to build, such as a header value `check_headers` let through.
-fn cannot_build(error: &dyn std::fmt::Display) -> Failure {
-    Failure {
-        error: Error::invalid_input(format!("cannot build the request: {error}")),
-        cause: Cause::Permanent,
-    }
+/// A header value, for the client's fixed headers and a request's own; `what` names it in the
+/// error, never its value, which may hold the secret key. `check_headers` has already given
+/// the clearer error for a request's values that could split a header.
+pub(crate) fn header_value(what: &str, value: &str) -> Result<HeaderValue, Error> {
+    HeaderValue::try_from(value)
+        .map_err(|_| Error::invalid_input(format!("the {what} cannot be sent in a header")))
 }
 
-/// A per-request header value; `check_headers` has refused the ones that cannot be sent.
-fn header_value(value: &str) -> Result<HeaderValue, Failure> {
-    HeaderValue::try_from(value).map_err(|e| cannot_build(&e))
+/// An attempt that failed before anything was sent: it would fail the same way again.
+fn permanent(error: Error) -> Failure {
+    Failure {
+        error,
+        cause: Cause::Permanent,
+    }
 }
 
 /// The one place that decides whether an attempt is worth repeating.
