@@ -4,7 +4,9 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::transport::{header_value, Method, RetryPolicy, Transport};
+use crate::connect::{self, Lookup};
+use crate::proxy::{self, ProxyChoice};
+use crate::transport::{header_value, Method, RetryPolicy, Roots, Settings, Transport};
 use crate::{Error, Session, SessionCreateParams};
 
 /// The API version this crate's types describe, sent as `Stripe-Version` on every request
@@ -19,9 +21,6 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(80);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 const DEFAULT_INITIAL_RETRY_DELAY: Duration = Duration::from_millis(500);
 const DEFAULT_MAX_RETRY_DELAY: Duration = Duration::from_secs(5);
-/// Idle keep-alive connections a client keeps (all to one host): enough for 16 threads sharing
-/// a client to reuse their connections. Each is closed after 15 s unused.
-const MAX_IDLE_CONNECTIONS: usize = 16;
 
 /// A blocking client for Stripe's Billing Portal API.
 ///
@@ -79,6 +78,9 @@ impl Client {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             initial_retry_delay: DEFAULT_INITIAL_RETRY_DELAY,
             max_retry_delay: DEFAULT_MAX_RETRY_DELAY,
+            roots: Roots::default(),
+            proxy: ProxyChoice::default(),
+            lookup: connect::system_lookup(),
         }
     }
 
@@ -136,6 +138,10 @@ impl fmt::Debug for Client {
                 &self.transport.stripe_version.to_str().unwrap_or_default(),
             )
             .field("max_network_retries", &self.transport.retry.max_retries)
+            .field(
+                "proxy",
+                &self.transport.proxy.as_ref().map(proxy::describe),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -164,6 +170,9 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     initial_retry_delay: Duration,
     max_retry_delay: Duration,
+    roots: Roots,
+    proxy: ProxyChoice,
+    lookup: Lookup,
 }
 
 impl ClientBuilder {
@@ -181,26 +190,92 @@ impl ClientBuilder {
         self
     }
 
-    /// The longest an attempt may wait at any one step: sending the request, waiting for the
-    /// answer to begin, reading the rest of it. A server that accepts and never answers fails
-    /// with [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) after this long (exactly: each
-    /// single read or write may wait 99 % of it, which lets the socket's timeout be set once
-    /// per connection instead of before every read and write). Default: 80 s,
-    /// as in Stripe's libraries. Connecting has its own
-    /// [`connect_timeout`](ClientBuilder::connect_timeout); host names are looked up by the
-    /// system's resolver, within its own time limits.
+    /// The longest one attempt may take, end to end: looking the host up, connecting,
+    /// sending the request and reading the whole answer. An attempt past it fails with
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) (and is retried, as any timeout is).
+    /// Default: 80 s, as in Stripe's libraries. Connecting also has its own, shorter
+    /// [`connect_timeout`](ClientBuilder::connect_timeout).
     ///
-    /// Each step, rather than the attempt as a whole, has the budget because ureq bounds a
-    /// whole call by looking the host up on a new thread for every request, which doubled
-    /// the cost of a request on a fast network (see the README's "Performance").
+    /// A request's whole time is bounded by `(retries + 1) * timeout` plus the waits
+    /// between retries.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
     }
 
-    /// The longest connecting may take. Default: 30 s.
+    /// The longest a host lookup may keep an attempt waiting, and then the longest connecting
+    /// may take. Default: 30 s. Looked-up addresses are cached (see the crate docs on
+    /// networks), so most calls make no lookup at all.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
+        self
+    }
+
+    /// Trusts exactly the certificate authorities of this PEM bundle, instead of the Mozilla
+    /// roots built into the crate: for a private CA, or a TLS-inspecting corporate proxy whose
+    /// CA the company hands out. The bundle is the contents of a `.pem` or `.crt` file with
+    /// one or more `-----BEGIN CERTIFICATE-----` sections; other sections are skipped. To trust
+    /// a private CA on top of the usual ones, append it to a copy of your system's bundle
+    /// (such as `/etc/ssl/certs/ca-certificates.crt`).
+    ///
+    /// ```no_run
+    /// let pem = std::fs::read("/etc/ssl/certs/corporate-ca.pem")?;
+    /// let client = stripe_billing_portal::Client::builder("sk_test_...")
+    ///     .root_certificates(pem)
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// [`build`](ClientBuilder::build) fails with
+    /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) for a bundle that is not
+    /// PEM, holds no certificate, or holds one that is not X.509.
+    pub fn root_certificates(mut self, pem: impl AsRef<[u8]>) -> Self {
+        self.roots = Roots::Pem(pem.as_ref().to_vec());
+        self
+    }
+
+    /// Verifies certificates with the operating system's trust store and verifier
+    /// (`rustls-platform-verifier`), instead of the Mozilla roots built into the crate: what
+    /// an administrator installed there, such as a corporate CA, is trusted. Needs the
+    /// `platform-verifier` feature.
+    #[cfg(feature = "platform-verifier")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "platform-verifier")))]
+    pub fn platform_verifier(mut self) -> Self {
+        self.roots = Roots::Platform;
+        self
+    }
+
+    /// Sends every request through this proxy, whatever the environment says:
+    /// `http://[user:password@]host[:port]` for an HTTP proxy (a `CONNECT` tunnel; TLS to
+    /// Stripe stays end to end), `https://...` for one reached over TLS, or `socks5://`,
+    /// `socks5h://` (the proxy resolves the name), `socks4://`, `socks4a://`. A URL without a
+    /// scheme is `http://`. Credentials in the URL are percent-decoded, and never shown in
+    /// `Debug` or errors.
+    ///
+    /// Without this call the environment decides, as for curl: `HTTPS_PROXY` (`HTTP_PROXY` for
+    /// an `http` base URL), else `ALL_PROXY`, each in upper or lower case, unless `NO_PROXY`
+    /// names the base URL's host (see the crate docs on networks for its forms).
+    ///
+    /// [`build`](ClientBuilder::build) fails with
+    /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) for a proxy URL it cannot
+    /// use, from here or from the environment: such a proxy is never silently bypassed.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = ProxyChoice::Url(url.into());
+        self
+    }
+
+    /// Connects directly, ignoring the proxy environment variables.
+    pub fn no_proxy(mut self) -> Self {
+        self.proxy = ProxyChoice::Direct;
+        self
+    }
+
+    /// Looks host names up with `lookup` instead of the system's resolver: the seam that
+    /// tests count lookups through.
+    #[cfg(test)]
+    pub(crate) fn lookup(mut self, lookup: Lookup) -> Self {
+        self.lookup = lookup;
         self
     }
 
@@ -242,34 +317,32 @@ impl ClientBuilder {
         // The key was checked above, so this fails only for reasons that do not show it.
         let mut authorization = header_value("secret key", &format!("Bearer {}", self.secret_key))?;
         authorization.set_sensitive(true);
-        let agent = ureq::Agent::config_builder()
-            // Stripe's JSON error body is the useful part of a 4xx.
-            .http_status_as_error(false)
-            // Stripe never redirects; a redirect is an error, not something to follow.
-            .max_redirects(0)
-            // ureq keeps 3 idle connections per host by default: with more threads than that
-            // sharing a client, every request past the third opened a new connection.
-            .max_idle_connections(MAX_IDLE_CONNECTIONS)
-            .max_idle_connections_per_host(MAX_IDLE_CONNECTIONS);
-        let agent = with_step_timeouts!(
-            agent.timeout_connect(Some(self.connect_timeout)),
-            self.timeout
-        )
-        .build()
-        .new_agent();
+        let uri = ureq::http::Uri::try_from(base_url.as_str())
+            .map_err(|_| Error::invalid_input("invalid base URL: it is not a valid URL"))?;
+        let proxy = proxy::choose(
+            &self.proxy,
+            uri.scheme_str().unwrap_or("https"),
+            uri.host().unwrap_or_default(),
+            |name| std::env::var(name).ok(),
+        )?;
+        let transport = Transport::new(Settings {
+            base_url,
+            authorization,
+            stripe_version: header_value("stripe version", &self.stripe_version)?,
+            user_agent: header_value("user agent", &user_agent)?,
+            retry: RetryPolicy {
+                max_retries: self.max_network_retries,
+                initial_delay: self.initial_retry_delay,
+                max_delay: self.max_retry_delay.max(self.initial_retry_delay),
+            },
+            timeout: self.timeout,
+            connect_timeout: self.connect_timeout,
+            roots: self.roots,
+            proxy,
+            lookup: self.lookup,
+        })?;
         Ok(Client {
-            transport: Arc::new(Transport {
-                agent,
-                base_url,
-                authorization,
-                stripe_version: header_value("stripe version", &self.stripe_version)?,
-                user_agent: header_value("user agent", &user_agent)?,
-                retry: RetryPolicy {
-                    max_retries: self.max_network_retries,
-                    initial_delay: self.initial_retry_delay,
-                    max_delay: self.max_retry_delay.max(self.initial_retry_delay),
-                },
-            }),
+            transport: Arc::new(transport),
         })
     }
 }
@@ -283,6 +356,15 @@ impl fmt::Debug for ClientBuilder {
             .field("max_network_retries", &self.max_network_retries)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
+            .field("custom_root_certificates", &(self.roots != Roots::default()))
+            .field(
+                "proxy",
+                &match &self.proxy {
+                    ProxyChoice::Environment => "from the environment",
+                    ProxyChoice::Url(_) => "set",
+                    ProxyChoice::Direct => "none",
+                },
+            )
             .finish_non_exhaustive()
     }
 }
@@ -430,14 +512,15 @@ impl RequestOptions {
         self
     }
 
-    /// The longest an attempt of this request may wait at any one step; see
+    /// The longest one attempt of this request may take, end to end; see
     /// [`ClientBuilder::timeout`].
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
     }
 
-    /// The longest connecting may take for this request.
+    /// The longest a lookup, then connecting, may take for this request; see
+    /// [`ClientBuilder::connect_timeout`].
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
         self

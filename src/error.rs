@@ -40,9 +40,15 @@ pub enum ErrorKind {
     InvalidInput,
     /// Stripe answered with its JSON error object; see [`Error::api_error`].
     Api,
-    /// No answer: the connection was refused, reset or closed, TLS failed, or the reply was
-    /// not HTTP.
+    /// No answer: the host could not be looked up, the connection was refused, reset or
+    /// closed, a proxy would not open a tunnel, or the reply was not HTTP.
     Connection,
+    /// The TLS handshake failed: the server's certificate was not trusted (unknown issuer,
+    /// wrong host name, expired, self-signed) or the server does not speak TLS. Never
+    /// retried, since it fails the same way again; see
+    /// [`ClientBuilder::root_certificates`](crate::ClientBuilder::root_certificates) for a
+    /// private CA or a TLS-inspecting proxy.
+    Tls,
     /// A connect or request timeout ran out.
     Timeout,
     /// An answer that is not what Stripe sends: not JSON, JSON of the wrong shape, too large,
@@ -129,6 +135,13 @@ impl Error {
         source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
     ) -> Self {
         Self::new(ErrorKind::Connection, message).with_source(source)
+    }
+
+    pub(crate) fn tls(
+        message: impl Into<String>,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        Self::new(ErrorKind::Tls, message).with_source(source)
     }
 
     pub(crate) fn timeout(message: impl Into<String>) -> Self {

@@ -207,6 +207,7 @@ mod macros;
 mod clearable;
 mod client;
 mod configuration;
+mod connect;
 mod decode;
 mod error;
 mod expandable;
@@ -215,6 +216,7 @@ mod list;
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod mock;
+mod proxy;
 mod session;
 mod transport;
 

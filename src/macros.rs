@@ -308,26 +308,23 @@ macro_rules! extra_params {
 /// Params this crate does not model yet, kept in key order.
 pub(crate) type Extra = std::collections::BTreeMap<String, serde_json::Value>;
 
-/// Gives each step of an HTTP exchange the attempt's timeout: sending the request and its
-/// body, waiting for the answer to begin, reading it. No timeout covers the host lookup: to
-/// bound one, ureq runs every lookup on a thread of its own, which doubled the cost of a
-/// request on a fast network. Used for the client's agent and for a request's override.
+/// The timeouts of an attempt: `timeout` bounds the whole of it, from the host lookup to the
+/// last byte of the answer; `connect` bounds the lookup, and then connecting. Used for the
+/// client's agent and for a request's override.
 ///
-/// Each read and write also gets a bound 1 % under the step's, so a stalled step ends at 99 %
-/// of its budget. That bound is what ureq gives the socket while a step is younger than 1 % of
-/// its budget: a constant, set once per connection. The remaining budget alone differs at
-/// every read and write, and ureq set it with a system call each time, three per request.
-/// Past that 1 %, the step's own deadline applies.
-macro_rules! with_step_timeouts {
-    ($config:expr, $timeout:expr) => {{
+/// Each read and write also gets a bound 1 % under `timeout`. That bound is what ureq gives
+/// the socket while the attempt is younger than 1 % of its budget: a constant, set once per
+/// connection. The remaining budget alone differs at every read and write, and ureq set it
+/// with a system call each time, three per request. Past that 1 %, the deadline applies.
+macro_rules! with_timeouts {
+    ($config:expr, $timeout:expr, $connect:expr) => {{
         let timeout: std::time::Duration = $timeout;
+        let connect: std::time::Duration = $connect;
         let per_io = Some(timeout - timeout / 100);
-        let timeout = Some(timeout);
         $config
-            .timeout_send_request(timeout)
-            .timeout_send_body(timeout)
-            .timeout_recv_response(timeout)
-            .timeout_recv_body(timeout)
+            .timeout_global(Some(timeout))
+            .timeout_resolve(Some(connect))
+            .timeout_connect(Some(connect))
             .timeout_per_read(per_io)
             .timeout_per_write(per_io)
     }};

@@ -3,11 +3,13 @@
 //! One request is [`Transport::request`]: encode the params once, pick the idempotency key
 //! once, then send attempts until one gives an answer that [`should_retry`] does not want to
 //! repeat. Every decision about retrying lives in [`should_retry`]; every mapping from an HTTP
-//! answer to a result lives in [`RawResponse::into_result`].
+//! answer to a result lives in [`RawResponse::into_result`]; every ureq setting is made in
+//! [`Transport::new`], and ureq's `unversioned` parts stay in `connect.rs`.
 
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::de::DeserializeOwned;
@@ -15,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use ureq::http::header::{self, HeaderName, HeaderValue};
 
 use crate::client::{RequestOptions, Response};
+use crate::connect::{self, CachingResolver, LookupFailed};
 use crate::error::ApiError;
 use crate::{decode, form, Error};
 
@@ -72,9 +75,41 @@ impl RetryPolicy {
     }
 }
 
+/// Idle keep-alive connections a client keeps (all to one host): enough for 16 threads sharing
+/// a client to reuse their connections. Each is closed after 15 s unused.
+const MAX_IDLE_CONNECTIONS: usize = 16;
+
+/// Which certificate authorities a client trusts.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub(crate) enum Roots {
+    /// Mozilla's, built into the crate (`webpki-roots`).
+    #[default]
+    Mozilla,
+    /// Exactly those of this PEM bundle.
+    Pem(Vec<u8>),
+    /// The operating system's, through `rustls-platform-verifier`.
+    #[cfg(feature = "platform-verifier")]
+    Platform,
+}
+
+/// What [`Transport::new`] needs, checked by the builder.
+pub(crate) struct Settings {
+    pub(crate) base_url: String,
+    pub(crate) authorization: HeaderValue,
+    pub(crate) stripe_version: HeaderValue,
+    pub(crate) user_agent: HeaderValue,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) timeout: Duration,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) roots: Roots,
+    pub(crate) proxy: Option<ureq::Proxy>,
+    pub(crate) lookup: connect::Lookup,
+}
+
 /// Everything a [`Client`](crate::Client) shares between its clones.
 pub(crate) struct Transport {
-    pub(crate) agent: ureq::Agent,
+    agent: ureq::Agent,
+    pub(crate) resolver: Arc<CachingResolver>,
     pub(crate) base_url: String,
     /// `Bearer <key>`: the only place the secret key lives. Marked sensitive, so `http`'s
     /// `Debug` shows `Sensitive` instead.
@@ -82,6 +117,7 @@ pub(crate) struct Transport {
     pub(crate) stripe_version: HeaderValue,
     pub(crate) user_agent: HeaderValue,
     pub(crate) retry: RetryPolicy,
+    pub(crate) proxy: Option<ureq::Proxy>,
 }
 
 /// One HTTP answer, read whole.
@@ -102,8 +138,12 @@ struct Failure {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Cause {
-    /// No answer: refused, reset, closed before or during the answer, unresolvable, not HTTP.
+    /// No answer: refused, reset, closed before or during the answer, unresolvable, not HTTP,
+    /// or a proxy that could not reach Stripe (502, 503, 504 to CONNECT).
     Network,
+    /// A connection taken from the pool failed before any byte of an answer: the server or a
+    /// load balancer dropped it while it was idle, so the request never arrived.
+    DroppedIdle,
     /// A connect or attempt timeout ran out.
     Timeout,
     /// TLS failed, typically a certificate problem.
@@ -113,7 +153,54 @@ enum Cause {
     Permanent,
 }
 
+/// What [`should_retry`] decides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Retry {
+    No,
+    /// After the backoff, if retries are left.
+    WithBackoff,
+    /// At once, on a new connection; once per request, whatever the retry setting.
+    AtOnce,
+}
+
 impl Transport {
+    /// The ureq agent and everything around it.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) for a PEM bundle with no
+    /// usable certificate.
+    pub(crate) fn new(settings: Settings) -> Result<Transport, Error> {
+        let config = ureq::Agent::config_builder()
+            // Stripe's JSON error body is the useful part of a 4xx.
+            .http_status_as_error(false)
+            // Stripe never redirects; a redirect is an error, not something to follow.
+            .max_redirects(0)
+            // ureq keeps 3 idle connections per host by default: with more threads than that
+            // sharing a client, every request past the third opened a new connection.
+            .max_idle_connections(MAX_IDLE_CONNECTIONS)
+            .max_idle_connections_per_host(MAX_IDLE_CONNECTIONS)
+            // Chosen by the builder (`proxy.rs`); ureq would read the environment itself.
+            .proxy(settings.proxy.clone())
+            .tls_config(tls_config(&settings.roots)?);
+        let config = with_timeouts!(config, settings.timeout, settings.connect_timeout).build();
+        let resolver = Arc::new(CachingResolver::new(
+            settings.lookup,
+            connect::DNS_CACHE_TTL,
+            settings.connect_timeout,
+        ));
+        Ok(Transport {
+            agent: connect::agent(config, resolver.clone()),
+            resolver,
+            base_url: settings.base_url,
+            authorization: settings.authorization,
+            stripe_version: settings.stripe_version,
+            user_agent: settings.user_agent,
+            retry: settings.retry,
+            proxy: settings.proxy,
+        })
+    }
+
     /// Sends one logical request, retrying as [`should_retry`] says.
     pub(crate) fn request<T: DeserializeOwned>(
         &self,
@@ -147,13 +234,23 @@ impl Transport {
             .unwrap_or(self.retry.max_retries);
 
         let mut attempts = 0;
+        let mut retries = 0;
+        let mut retried_at_once = false;
         loop {
             attempts += 1;
             let outcome = self.attempt(method, &url, &body, idempotency_key.as_deref(), options);
-            if attempts <= max_retries && should_retry(&outcome) {
-                let retry_after = outcome.as_ref().ok().and_then(|r| r.retry_after);
-                std::thread::sleep(self.retry.delay(attempts, retry_after));
-                continue;
+            match should_retry(&outcome) {
+                Retry::AtOnce if !retried_at_once => {
+                    retried_at_once = true;
+                    continue;
+                }
+                Retry::AtOnce | Retry::WithBackoff if retries < max_retries => {
+                    retries += 1;
+                    let retry_after = outcome.as_ref().ok().and_then(|r| r.retry_after);
+                    std::thread::sleep(self.retry.delay(retries, retry_after));
+                    continue;
+                }
+                _ => {}
             }
             let key = idempotency_key.as_deref();
             return match outcome {
@@ -207,11 +304,21 @@ impl Transport {
             );
         }
         let request = self.configure(request, options);
-        let result = match method {
+        let (result, opened) = connect::noting_new_connections(|| match method {
             Method::Get => self.agent.run(request),
             Method::Post => self.agent.run(request.map(|()| body)),
-        };
-        let mut response = result.map_err(map_ureq_error)?;
+        });
+        let mut response = result.map_err(|e| {
+            if is_connect_failure(&e) {
+                self.resolver.connect_failed();
+            }
+            let dropped_idle = !opened && is_dropped_connection(&e);
+            let mut failure = map_ureq_error(e);
+            if dropped_idle {
+                failure.cause = Cause::DroppedIdle;
+            }
+            failure
+        })?;
 
         let header = |name: HeaderName| {
             response
@@ -256,14 +363,89 @@ impl Transport {
             return request;
         }
         // A per-request config copies the agent's, so it is made only when asked for.
-        let mut config = self.agent.configure_request(request);
-        if let Some(timeout) = options.timeout {
-            config = with_step_timeouts!(config, timeout);
+        let agent = self.agent.config().timeouts();
+        let config = self.agent.configure_request(request);
+        with_timeouts!(
+            config,
+            options.timeout.or(agent.global).unwrap_or_default(),
+            options.connect_timeout.or(agent.connect).unwrap_or_default()
+        )
+        .build()
+    }
+}
+
+/// The trust store of a client's TLS connections.
+fn tls_config(roots: &Roots) -> Result<ureq::tls::TlsConfig, Error> {
+    use ureq::tls::{PemItem, RootCerts, TlsConfig};
+    let roots = match roots {
+        Roots::Mozilla => RootCerts::WebPki,
+        #[cfg(feature = "platform-verifier")]
+        Roots::Platform => RootCerts::PlatformVerifier,
+        Roots::Pem(pem) => {
+            let bad = |why: String| {
+                Error::invalid_input(format!("the root certificate bundle is unusable: {why}"))
+            };
+            let mut certs = Vec::new();
+            for item in ureq::tls::parse_pem(pem) {
+                match item.map_err(|e| bad(format!("it is not valid PEM ({e})")))? {
+                    PemItem::Certificate(cert) if is_der_sequence(cert.der()) => certs.push(cert),
+                    PemItem::Certificate(_) => {
+                        return Err(bad(format!(
+                            "certificate {} is not an X.509 certificate",
+                            certs.len() + 1
+                        )))
+                    }
+                    // A key or CRL in the bundle trusts nothing; it is skipped.
+                    _ => {}
+                }
+            }
+            if certs.is_empty() {
+                return Err(bad(
+                    "it has no \"-----BEGIN CERTIFICATE-----\" section".to_owned(),
+                ));
+            }
+            RootCerts::new_with_certs(&certs)
         }
-        if let Some(timeout) = options.connect_timeout {
-            config = config.timeout_connect(Some(timeout));
+    };
+    Ok(TlsConfig::builder().root_certs(roots).build())
+}
+
+/// Whether `der` is one whole DER `SEQUENCE`, as every X.509 certificate is. rustls would
+/// skip a certificate it cannot parse without a word; this catches the garbled ones.
+fn is_der_sequence(der: &[u8]) -> bool {
+    let [0x30, len, rest @ ..] = der else {
+        return false;
+    };
+    let (len, rest) = match *len {
+        short @ 0..=0x7f => (usize::from(short), rest),
+        long @ 0x81..=0x84 => {
+            let bytes = usize::from(long & 0x7f);
+            if rest.len() < bytes {
+                return false;
+            }
+            let (len, rest) = rest.split_at(bytes);
+            (len.iter().fold(0usize, |n, b| n << 8 | usize::from(*b)), rest)
         }
-        config.build()
+        _ => return false,
+    };
+    len == rest.len() && len > 0
+}
+
+/// Whether ureq failed to open a connection (as opposed to losing one it had): the addresses
+/// it connected to may be out of date.
+fn is_connect_failure(error: &ureq::Error) -> bool {
+    use std::io::ErrorKind as K;
+    match error {
+        ureq::Error::Timeout(ureq::Timeout::Connect) | ureq::Error::ConnectionFailed => true,
+        ureq::Error::Io(io) => matches!(
+            io.kind(),
+            K::ConnectionRefused
+                | K::HostUnreachable
+                | K::NetworkUnreachable
+                | K::NetworkDown
+                | K::AddrNotAvailable
+        ),
+        _ => false,
     }
 }
 
@@ -285,25 +467,33 @@ fn permanent(error: Error) -> Failure {
 
 /// The one place that decides whether an attempt is worth repeating.
 ///
-/// Stripe's `Stripe-Should-Retry` header decides first. Without it: connection failures and
+/// A pooled connection that failed before any byte of an answer was dropped while idle: the
+/// request never arrived, so it is sent again at once on a new connection. Stripe's
+/// `Stripe-Should-Retry` header decides next. Without it: connection failures and
 /// timeouts are retried (the idempotency key makes that safe even when the request did
 /// arrive), and so are 409 (a conflict, often a concurrent request with the same key) and
 /// every 5xx. Other 4xx are the caller's to fix, and a 2xx is done. A TLS failure (a
 /// certificate problem does not go away), a request that cannot be sent and an answer too
 /// large to read would fail the same way again.
-fn should_retry(outcome: &Result<RawResponse, Failure>) -> bool {
+fn should_retry(outcome: &Result<RawResponse, Failure>) -> Retry {
+    let backoff_if = |retry: bool| if retry { Retry::WithBackoff } else { Retry::No };
     match outcome {
-        Err(failure) => matches!(failure.cause, Cause::Network | Cause::Timeout),
-        Ok(response) if (200..300).contains(&response.status) => false,
-        Ok(response) => match response.should_retry {
+        Err(failure) => match failure.cause {
+            Cause::DroppedIdle => Retry::AtOnce,
+            Cause::Network | Cause::Timeout => Retry::WithBackoff,
+            Cause::Tls | Cause::Permanent => Retry::No,
+        },
+        Ok(response) if (200..300).contains(&response.status) => Retry::No,
+        Ok(response) => backoff_if(match response.should_retry {
             Some(decided) => decided,
             None => response.status == 409 || response.status >= 500,
-        },
+        }),
     }
 }
 
 /// Says what happened; whether to retry is [`should_retry`]'s call.
 fn map_ureq_error(error: ureq::Error) -> Failure {
+    use std::io::ErrorKind as K;
     use ureq::Error as E;
     let (error, cause) = match error {
         E::Timeout(which) => {
@@ -314,6 +504,7 @@ fn map_ureq_error(error: ureq::Error) -> Failure {
                 ureq::Timeout::SendRequest | ureq::Timeout::SendBody | ureq::Timeout::PerWrite => {
                     "sending the request"
                 }
+                // The attempt's deadline, reading or waiting for the answer.
                 _ => "waiting for the answer",
             };
             (
@@ -321,8 +512,20 @@ fn map_ureq_error(error: ureq::Error) -> Failure {
                 Cause::Timeout,
             )
         }
+        E::Io(io) if io.get_ref().is_some_and(|e| e.is::<LookupFailed>()) => {
+            let timed_out = io.kind() == K::TimedOut;
+            let message = io.get_ref().map(ToString::to_string).unwrap_or_default();
+            match timed_out {
+                true => (Error::timeout(format!("request timed out: {message}")), Cause::Timeout),
+                false => (Error::connection(message, io), Cause::Network),
+            }
+        }
+        E::Io(io) if is_rustls_error(&io) => {
+            let message = io.get_ref().map(ToString::to_string).unwrap_or_default();
+            (Error::tls(format!("TLS failed: {message}"), io), Cause::Tls)
+        }
         E::Io(io) => match io.kind() {
-            std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => (
+            K::TimedOut | K::WouldBlock => (
                 Error::timeout(format!("request timed out: {io}")),
                 Cause::Timeout,
             ),
@@ -346,8 +549,26 @@ fn map_ureq_error(error: ureq::Error) -> Failure {
             ),
             Cause::Network,
         ),
+        E::ConnectProxyFailed(reason) => {
+            // ureq says "proxy server responded 502/Bad Gateway", or that it did not respond.
+            let status = reason
+                .split_once("responded ")
+                .and_then(|(_, rest)| rest.get(..3))
+                .and_then(|code| code.parse::<u16>().ok());
+            let cause = match status {
+                // The proxy could not reach Stripe, or is overloaded: like a 5xx from Stripe.
+                Some(502..=504) | None => Cause::Network,
+                _ => Cause::Permanent,
+            };
+            let hint = match status {
+                Some(407) => " (it wants credentials: put them in the proxy URL, user:password@host)",
+                _ => "",
+            };
+            let message = format!("the proxy did not open a tunnel to Stripe: {reason}{hint}");
+            (Error::connection(message, reason), cause)
+        }
         e @ (E::Tls(_) | E::Rustls(_) | E::Pem(_) | E::TlsRequired) => (
-            Error::connection(format!("TLS failed: {e}"), e.to_string()),
+            Error::tls(format!("TLS failed: {e}"), e.to_string()),
             Cause::Tls,
         ),
         E::BodyExceedsLimit(limit) => (
@@ -368,6 +589,29 @@ fn map_ureq_error(error: ureq::Error) -> Failure {
         ),
     };
     Failure { error, cause }
+}
+
+/// Whether ureq's I/O error carries a rustls error: a handshake or certificate failure, which
+/// ureq passes on as an `io::Error` of kind `InvalidData`. rustls' type is named through
+/// ureq's `Error::Rustls` variant, so the crate needs no dependency of its own on rustls.
+fn is_rustls_error(io: &std::io::Error) -> bool {
+    fn carries<T: std::error::Error + 'static>(
+        _variant: fn(T) -> ureq::Error,
+        error: &(dyn std::error::Error + Send + Sync + 'static),
+    ) -> bool {
+        error.is::<T>()
+    }
+    io.get_ref().is_some_and(|e| carries(ureq::Error::Rustls, e))
+}
+
+/// Whether a failure is a connection lost before any byte of the answer: reset, broken pipe,
+/// closed.
+fn is_dropped_connection(error: &ureq::Error) -> bool {
+    use std::io::ErrorKind as K;
+    matches!(error, ureq::Error::Io(io) if matches!(
+        io.kind(),
+        K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe | K::UnexpectedEof
+    ))
 }
 
 /// Stripe's error envelope: `{"error": {...}}`.

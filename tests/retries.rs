@@ -119,8 +119,8 @@ fn a_server_that_never_answers_ends_in_a_timeout_error_that_says_so() {
 
 #[test]
 fn an_answer_that_trickles_in_is_cut_off_by_the_timeout() {
-    // Each byte arrives well within the timeout, so only a budget for the whole step of
-    // reading the answer can end this.
+    // Each byte arrives well within the timeout, so only a deadline for the whole attempt
+    // can end this.
     let server = TestServer::always(Reply::Trickle(Duration::from_millis(20)));
     let client = server
         .client_builder()
