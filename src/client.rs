@@ -81,6 +81,7 @@ impl Client {
             roots: Roots::default(),
             proxy: ProxyChoice::default(),
             lookup: connect::system_lookup(),
+            dns_cache_ttl: connect::DNS_CACHE_TTL,
         }
     }
 
@@ -173,6 +174,7 @@ pub struct ClientBuilder {
     roots: Roots,
     proxy: ProxyChoice,
     lookup: Lookup,
+    dns_cache_ttl: Duration,
 }
 
 impl ClientBuilder {
@@ -271,11 +273,12 @@ impl ClientBuilder {
         self
     }
 
-    /// Looks host names up with `lookup` instead of the system's resolver: the seam that
-    /// tests count lookups through.
+    /// Looks host names up with `lookup` instead of the system's resolver, keeping what it
+    /// finds for `ttl`: the seam that tests count lookups through.
     #[cfg(test)]
-    pub(crate) fn lookup(mut self, lookup: Lookup) -> Self {
+    pub(crate) fn lookup(mut self, lookup: Lookup, ttl: Duration) -> Self {
         self.lookup = lookup;
+        self.dns_cache_ttl = ttl;
         self
     }
 
@@ -340,6 +343,7 @@ impl ClientBuilder {
             roots: self.roots,
             proxy,
             lookup: self.lookup,
+            dns_cache_ttl: self.dns_cache_ttl,
         })?;
         Ok(Client {
             transport: Arc::new(transport),

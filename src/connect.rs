@@ -310,3 +310,150 @@ pub(crate) fn agent(config: Config, resolver: Arc<CachingResolver>) -> ureq::Age
         .chain(NoteNewConnection);
     ureq::Agent::with_parts(config, connector, SharedResolver(resolver))
 }
+
+#[cfg(all(test, feature = "mock"))]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+    use crate::mock::MockServer;
+    use crate::{Client, ErrorKind, SessionCreateParams};
+
+    /// A lookup that counts its calls and answers with `answer(call number)`, after `delay`.
+    fn counting(
+        answer: impl Fn(usize) -> io::Result<Vec<SocketAddr>> + Send + Sync + 'static,
+        delay: impl Fn(usize) -> Duration + Send + Sync + 'static,
+    ) -> (Lookup, Arc<AtomicUsize>) {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let counted = calls.clone();
+        let lookup: Lookup = Arc::new(move |_: &str| {
+            let n = counted.fetch_add(1, Ordering::SeqCst);
+            std::thread::sleep(delay(n));
+            answer(n)
+        });
+        (lookup, calls)
+    }
+
+    fn at(port: u16) -> io::Result<Vec<SocketAddr>> {
+        Ok(vec![SocketAddr::from(([127, 0, 0, 1], port))])
+    }
+
+    fn port(server: &MockServer) -> u16 {
+        server.url().rsplit(':').next().unwrap().parse().unwrap()
+    }
+
+    /// A client for `server` by the name `localhost`, looked up through `lookup`.
+    fn client(server: &MockServer, lookup: Lookup, ttl: Duration) -> Client {
+        Client::builder("sk_test_123")
+            .base_url(format!("http://localhost:{}", port(server)).as_str())
+            .no_proxy()
+            .lookup(lookup, ttl)
+            .initial_retry_delay(Duration::from_millis(5))
+            .max_retry_delay(Duration::from_millis(5))
+            .connect_timeout(Duration::from_millis(300))
+            .build()
+            .unwrap()
+    }
+
+    fn call(client: &Client) -> Result<crate::Session, crate::Error> {
+        client.create_session(&SessionCreateParams::for_customer("cus_1"))
+    }
+
+    #[test]
+    fn two_hundred_calls_make_one_lookup() {
+        let server = MockServer::start().unwrap();
+        let p = port(&server);
+        let (lookup, calls) = counting(move |_| at(p), |_| Duration::ZERO);
+        let client = client(&server, lookup, DNS_CACHE_TTL);
+        for _ in 0..200 {
+            call(&client).unwrap();
+        }
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn an_expired_entry_is_looked_up_again_in_the_background() {
+        let server = MockServer::start().unwrap();
+        let p = port(&server);
+        // Every lookup after the first takes 300 ms; no call may wait for one.
+        let (lookup, calls) = counting(move |_| at(p), |n| Duration::from_millis(300 * n as u64));
+        let client = client(&server, lookup, Duration::ZERO);
+        call(&client).unwrap();
+        let started = Instant::now();
+        for _ in 0..20 {
+            call(&client).unwrap();
+        }
+        assert!(started.elapsed() < Duration::from_millis(250), "{:?}", started.elapsed());
+        // One lookup at a time, however many calls found the entry expired.
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+    }
+
+    #[test]
+    fn a_connect_failure_looks_the_host_up_again_at_once() {
+        let server = MockServer::start().unwrap();
+        let p = port(&server);
+        let refused = {
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            listener.local_addr().unwrap().port()
+        };
+        // The first answer is out of date: nothing listens there any more.
+        let (lookup, calls) = counting(
+            move |n| if n == 0 { at(refused) } else { at(p) },
+            |_| Duration::ZERO,
+        );
+        let client = client(&server, lookup, DNS_CACHE_TTL);
+        call(&client).unwrap();
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+        for _ in 0..10 {
+            call(&client).unwrap();
+        }
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+    }
+
+    #[test]
+    fn a_failing_or_hanging_resolver_leaves_calls_on_the_last_addresses_known() {
+        let server = MockServer::start().unwrap();
+        let p = port(&server);
+        for hang in [false, true] {
+            let (lookup, calls) = counting(
+                move |n| match n {
+                    0 => at(p),
+                    _ => Err(io::Error::other("the resolver is down")),
+                },
+                move |n| match (n, hang) {
+                    (1.., true) => Duration::from_secs(3),
+                    _ => Duration::ZERO,
+                },
+            );
+            let client = client(&server, lookup, Duration::ZERO);
+            call(&client).unwrap();
+            let started = Instant::now();
+            for _ in 0..50 {
+                call(&client).unwrap();
+            }
+            assert!(started.elapsed() < Duration::from_millis(500), "hang {hang}: {:?}", started.elapsed());
+            // The failed lookup is not repeated on every call.
+            assert!(calls.load(Ordering::SeqCst) <= 2, "hang {hang}");
+        }
+    }
+
+    #[test]
+    fn with_nothing_known_a_failed_or_hanging_lookup_is_the_error() {
+        let server = MockServer::start().unwrap();
+        let (lookup, _) = counting(|_| Err(io::Error::other("no such host")), |_| Duration::ZERO);
+        let error = call(&client(&server, lookup, DNS_CACHE_TTL)).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Connection, "{error}");
+        assert!(error.to_string().contains("cannot look up localhost:"), "{error}");
+        assert!(error.to_string().contains("no such host"), "{error}");
+
+        // A hanging lookup ends at the connect timeout (300 ms), on each of the 3 attempts.
+        let (lookup, _) = counting(|_| at(1), |_| Duration::from_secs(5));
+        let started = Instant::now();
+        let error = call(&client(&server, lookup, DNS_CACHE_TTL)).unwrap_err();
+        let elapsed = started.elapsed();
+        assert_eq!(error.kind(), ErrorKind::Timeout, "{error}");
+        assert!(error.to_string().contains("cannot look up localhost:"), "{error}");
+        assert_eq!(error.attempts(), 3);
+        assert!(elapsed >= Duration::from_millis(850) && elapsed < Duration::from_secs(2), "{elapsed:?}");
+    }
+}

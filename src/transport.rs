@@ -104,6 +104,7 @@ pub(crate) struct Settings {
     pub(crate) roots: Roots,
     pub(crate) proxy: Option<ureq::Proxy>,
     pub(crate) lookup: connect::Lookup,
+    pub(crate) dns_cache_ttl: Duration,
 }
 
 /// Everything a [`Client`](crate::Client) shares between its clones.
@@ -186,7 +187,7 @@ impl Transport {
         let config = with_timeouts!(config, settings.timeout, settings.connect_timeout).build();
         let resolver = Arc::new(CachingResolver::new(
             settings.lookup,
-            connect::DNS_CACHE_TTL,
+            settings.dns_cache_ttl,
             settings.connect_timeout,
         ));
         Ok(Transport {

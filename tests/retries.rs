@@ -145,6 +145,93 @@ fn an_answer_that_trickles_in_is_cut_off_by_the_timeout() {
 }
 
 #[test]
+fn the_timeout_bounds_the_whole_attempt_not_each_step() {
+    // The head after 400 ms, the rest 400 ms later: each step is within the 600 ms timeout,
+    // the attempt is not.
+    let server = TestServer::always(Reply::SlowHalves(Duration::from_millis(400)));
+    let client = server
+        .client_builder()
+        .timeout(Duration::from_millis(600))
+        .max_network_retries(0)
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let error = client.create_session(&params()).unwrap_err();
+    let elapsed = started.elapsed();
+    assert_eq!(error.kind(), ErrorKind::Timeout, "{error}");
+    assert!(
+        elapsed >= Duration::from_millis(550) && elapsed < Duration::from_millis(790),
+        "ended after {elapsed:?}"
+    );
+    // With room for both steps, the same answer is fine.
+    let client = server
+        .client_builder()
+        .timeout(Duration::from_secs(3))
+        .build()
+        .unwrap();
+    client.create_session(&params()).unwrap();
+}
+
+#[test]
+fn a_pooled_connection_dropped_while_idle_is_retried_at_once_even_without_retries() {
+    // Like a load balancer that forgot an idle connection: any request on a connection that
+    // already carried one is reset before an answer.
+    let server = TestServer::start(|request, _| match request.earlier_on_connection {
+        0 => ok(),
+        _ => Reply::Reset,
+    });
+    let client = server
+        .client_builder()
+        .max_network_retries(0)
+        .initial_retry_delay(Duration::from_secs(2))
+        .build()
+        .unwrap();
+    client.create_session(&params()).unwrap();
+    let started = std::time::Instant::now();
+    let response = client
+        .create_session_with_response(&params(), &RequestOptions::new())
+        .unwrap();
+    assert!(
+        started.elapsed() < Duration::from_millis(500),
+        "waited {:?}: the retry slept a backoff",
+        started.elapsed()
+    );
+    assert_eq!(response.attempts, 2);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 3);
+    // The retry went on a new connection, with the same idempotency key.
+    assert_eq!(requests[1].connection, requests[0].connection);
+    assert_ne!(requests[2].connection, requests[1].connection);
+    one_key(&requests[1..]);
+    assert_eq!(
+        response.idempotency_key.as_deref(),
+        requests[2].header("idempotency-key")
+    );
+}
+
+#[test]
+fn only_one_retry_is_free_and_a_new_connection_reset_waits_the_backoff() {
+    // Every request is reset: the first attempt's connection is new, so its retry waits, and
+    // counts against `max_network_retries`.
+    let server = TestServer::always(Reply::Reset);
+    let client = server
+        .client_builder()
+        .max_network_retries(1)
+        .initial_retry_delay(Duration::from_millis(300))
+        .max_retry_delay(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let error = client.create_session(&params()).unwrap_err();
+    assert_eq!(error.attempts(), 2, "{error}");
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    assert!(server
+        .requests()
+        .iter()
+        .all(|r| r.earlier_on_connection == 0));
+}
+
+#[test]
 fn the_per_request_timeout_overrides_the_clients() {
     let server = TestServer::always(Reply::Stall(Duration::from_secs(5)));
     let client = server

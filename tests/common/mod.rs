@@ -25,6 +25,10 @@ pub struct Recorded {
     pub body: String,
     /// When it arrived completely.
     pub at: Instant,
+    /// Which connection it came on (from 0, in accept order), and how many requests that
+    /// connection carried before it (0 for a new connection).
+    pub connection: usize,
+    pub earlier_on_connection: usize,
 }
 
 impl Recorded {
@@ -73,6 +77,9 @@ pub enum Reply {
     /// The head of a 200 with a long body, then one byte of the body every `Duration`:
     /// never silent for long, never done.
     Trickle(Duration),
+    /// A 200 whose head comes after `Duration`, then half the body, and the rest after
+    /// another `Duration`: each step within a timeout of 1.5 times it, the whole not.
+    SlowHalves(Duration),
 }
 
 impl Reply {
@@ -131,6 +138,7 @@ impl TestServer {
         let stop = Arc::new(AtomicBool::new(false));
         let handler: Arc<Handler> = Arc::new(handler);
         let counter = Arc::new(AtomicUsize::new(0));
+        let connections = AtomicUsize::new(0);
         {
             let requests = requests.clone();
             let stop = stop.clone();
@@ -140,13 +148,16 @@ impl TestServer {
                         break;
                     }
                     let Ok(stream) = stream else { continue };
+                    let connection = connections.fetch_add(1, Ordering::SeqCst);
                     let (requests, stop, handler, counter) = (
                         requests.clone(),
                         stop.clone(),
                         handler.clone(),
                         counter.clone(),
                     );
-                    thread::spawn(move || serve(stream, &requests, &stop, &*handler, &counter));
+                    thread::spawn(move || {
+                        serve(stream, connection, &requests, &stop, &*handler, &counter)
+                    });
                 }
             });
         }
@@ -207,6 +218,7 @@ impl Drop for TestServer {
 /// Serves one connection, request after request (keep-alive), until it closes.
 fn serve(
     mut stream: TcpStream,
+    connection: usize,
     requests: &Mutex<Vec<Recorded>>,
     stop: &AtomicBool,
     handler: &Handler,
@@ -214,12 +226,14 @@ fn serve(
 ) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
     let _ = stream.set_nodelay(true);
-    loop {
+    for earlier_on_connection in 0.. {
         // Peek rather than read, so a reset can leave the request unread: closing a socket
         // with unread data makes the kernel send RST instead of FIN.
-        let Some((request, length)) = peek_request(&stream) else {
+        let Some((mut request, length)) = peek_request(&stream) else {
             return;
         };
+        request.connection = connection;
+        request.earlier_on_connection = earlier_on_connection;
         if stop.load(Ordering::SeqCst) {
             return;
         }
@@ -293,6 +307,18 @@ fn serve(
                 }
                 return;
             }
+            Reply::SlowHalves(wait) => {
+                let body = session_json(serde_json::Value::Null);
+                let (first, rest) = body.split_at(body.len() / 2);
+                thread::sleep(wait);
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{first}",
+                    body.len()
+                );
+                let _ = stream.write_all(head.as_bytes());
+                thread::sleep(wait);
+                let _ = stream.write_all(rest.as_bytes());
+            }
             Reply::Reset => unreachable!(),
         }
     }
@@ -336,6 +362,8 @@ fn peek_request(stream: &TcpStream) -> Option<(Recorded, usize)> {
                     headers,
                     body,
                     at: Instant::now(),
+                    connection: 0,
+                    earlier_on_connection: 0,
                 };
                 return Some((request, total));
             }
