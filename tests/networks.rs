@@ -183,3 +183,15 @@ fn a_proxy_url_the_client_cannot_use_is_an_error_from_build() {
         builder("https://api.stripe.com").proxy(url).build().unwrap();
     }
 }
+
+#[cfg(feature = "platform-verifier")]
+#[test]
+fn the_platform_verifier_uses_the_system_store_which_does_not_know_the_test_ca() {
+    let server = server("localhost");
+    let url = format!("https://localhost:{}", server.port);
+    let client = builder(&url).platform_verifier().build().unwrap();
+    let error = client.create_session(&params()).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Tls, "{error}");
+    assert_eq!(error.attempts(), 1);
+    assert_eq!(server.handshakes.load(Ordering::SeqCst), 1);
+}
