@@ -198,7 +198,11 @@ impl ureq::unversioned::resolver::Resolver for FromMemory {
         let mut addrs = self.empty();
         let host = uri.host().unwrap_or_default();
         let port = uri.port_u16().unwrap_or(80);
-        addrs.push(format!("{host}:{port}").parse().map_err(|_| ureq::Error::HostNotFound)?);
+        addrs.push(
+            format!("{host}:{port}")
+                .parse()
+                .map_err(|_| ureq::Error::HostNotFound)?,
+        );
         Ok(addrs)
     }
 }
@@ -225,7 +229,10 @@ impl Floor {
     ) -> Self {
         let config = config.http_status_as_error(false).max_redirects(0).build();
         let connector = ureq::unversioned::transport::DefaultConnector::new();
-        Floor::with_agent(server, ureq::Agent::with_parts(config, connector, FromMemory))
+        Floor::with_agent(
+            server,
+            ureq::Agent::with_parts(config, connector, FromMemory),
+        )
     }
 
     fn with_agent(server: &Server, agent: ureq::Agent) -> Self {

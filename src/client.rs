@@ -139,10 +139,7 @@ impl fmt::Debug for Client {
                 &self.transport.stripe_version.to_str().unwrap_or_default(),
             )
             .field("max_network_retries", &self.transport.retry.max_retries)
-            .field(
-                "proxy",
-                &self.transport.proxy.as_ref().map(proxy::describe),
-            )
+            .field("proxy", &self.transport.proxy.as_ref().map(proxy::describe))
             .finish_non_exhaustive()
     }
 }
@@ -360,7 +357,10 @@ impl fmt::Debug for ClientBuilder {
             .field("max_network_retries", &self.max_network_retries)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
-            .field("custom_root_certificates", &(self.roots != Roots::default()))
+            .field(
+                "custom_root_certificates",
+                &(self.roots != Roots::default()),
+            )
             .field(
                 "proxy",
                 &match &self.proxy {

@@ -302,12 +302,12 @@ impl<In: Transport> Connector<In> for NoteNewConnection {
 /// An agent with the cached resolver and ureq's default connector chain (SOCKS, CONNECT
 /// proxy, TCP, rustls), plus the link that notes new connections.
 pub(crate) fn agent(config: Config, resolver: Arc<CachingResolver>) -> ureq::Agent {
-    let connector = ()
-        .chain(SocksConnector::default())
-        .chain(ConnectProxyConnector::default())
-        .chain(TcpConnector::default())
-        .chain(RustlsConnector::default())
-        .chain(NoteNewConnection);
+    let connector =
+        ().chain(SocksConnector::default())
+            .chain(ConnectProxyConnector::default())
+            .chain(TcpConnector::default())
+            .chain(RustlsConnector::default())
+            .chain(NoteNewConnection);
     ureq::Agent::with_parts(config, connector, SharedResolver(resolver))
 }
 
@@ -383,7 +383,11 @@ mod tests {
         for _ in 0..20 {
             call(&client).unwrap();
         }
-        assert!(started.elapsed() < Duration::from_millis(250), "{:?}", started.elapsed());
+        assert!(
+            started.elapsed() < Duration::from_millis(250),
+            "{:?}",
+            started.elapsed()
+        );
         // One lookup at a time, however many calls found the entry expired.
         assert_eq!(calls.load(Ordering::SeqCst), 2);
     }
@@ -431,7 +435,11 @@ mod tests {
             for _ in 0..50 {
                 call(&client).unwrap();
             }
-            assert!(started.elapsed() < Duration::from_millis(500), "hang {hang}: {:?}", started.elapsed());
+            assert!(
+                started.elapsed() < Duration::from_millis(500),
+                "hang {hang}: {:?}",
+                started.elapsed()
+            );
             // The failed lookup is not repeated on every call.
             assert!(calls.load(Ordering::SeqCst) <= 2, "hang {hang}");
         }
@@ -440,10 +448,16 @@ mod tests {
     #[test]
     fn with_nothing_known_a_failed_or_hanging_lookup_is_the_error() {
         let server = MockServer::start().unwrap();
-        let (lookup, _) = counting(|_| Err(io::Error::other("no such host")), |_| Duration::ZERO);
+        let (lookup, _) = counting(
+            |_| Err(io::Error::other("no such host")),
+            |_| Duration::ZERO,
+        );
         let error = call(&client(&server, lookup, DNS_CACHE_TTL)).unwrap_err();
         assert_eq!(error.kind(), ErrorKind::Connection, "{error}");
-        assert!(error.to_string().contains("cannot look up localhost:"), "{error}");
+        assert!(
+            error.to_string().contains("cannot look up localhost:"),
+            "{error}"
+        );
         assert!(error.to_string().contains("no such host"), "{error}");
 
         // A hanging lookup ends at the connect timeout (300 ms), on each of the 3 attempts.
@@ -452,8 +466,14 @@ mod tests {
         let error = call(&client(&server, lookup, DNS_CACHE_TTL)).unwrap_err();
         let elapsed = started.elapsed();
         assert_eq!(error.kind(), ErrorKind::Timeout, "{error}");
-        assert!(error.to_string().contains("cannot look up localhost:"), "{error}");
+        assert!(
+            error.to_string().contains("cannot look up localhost:"),
+            "{error}"
+        );
         assert_eq!(error.attempts(), 3);
-        assert!(elapsed >= Duration::from_millis(850) && elapsed < Duration::from_secs(2), "{elapsed:?}");
+        assert!(
+            elapsed >= Duration::from_millis(850) && elapsed < Duration::from_secs(2),
+            "{elapsed:?}"
+        );
     }
 }

@@ -23,7 +23,9 @@ pub(crate) enum ProxyChoice {
 }
 
 /// The schemes a proxy URL may have; SOCKS through ureq's `socks-proxy`, which adds no crate.
-const SCHEMES: &[&str] = &["http", "https", "socks4", "socks4a", "socks5", "socks5h", "socks"];
+const SCHEMES: &[&str] = &[
+    "http", "https", "socks4", "socks4a", "socks5", "socks5h", "socks",
+];
 
 /// The proxy for requests to `host` over `scheme` (`https`, or `http` for a loopback base
 /// URL), read from the environment through `var`.
@@ -75,14 +77,17 @@ fn parse(url: &str, what: &str) -> Result<ureq::Proxy, Error> {
     }
     let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
     if !path.is_empty() || rest.contains(['?', '#']) {
-        return Err(bad("it must be scheme://[user:password@]host[:port], with no path"));
+        return Err(bad(
+            "it must be scheme://[user:password@]host[:port], with no path",
+        ));
     }
     let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
     if host_port.is_empty() || host_port.starts_with(':') {
         return Err(bad("it has no host"));
     }
-    ureq::Proxy::new(&format!("{scheme}://{rest}"))
-        .map_err(|_| bad("it is not a valid URL (is a character in the password not percent-encoded?)"))
+    ureq::Proxy::new(&format!("{scheme}://{rest}")).map_err(|_| {
+        bad("it is not a valid URL (is a character in the password not percent-encoded?)")
+    })
 }
 
 /// The proxy as it may be shown: scheme, host and port, never credentials.
@@ -174,7 +179,8 @@ mod tests {
 
     #[test]
     fn no_proxy_takes_the_forms_people_write() {
-        let list = "example.com, localhost,.internal.test  *.corp.test,10.0.0.0/8,[::1],host.test:8080";
+        let list =
+            "example.com, localhost,.internal.test  *.corp.test,10.0.0.0/8,[::1],host.test:8080";
         for host in [
             "example.com",
             "api.example.com",
@@ -223,20 +229,41 @@ mod tests {
 
     #[test]
     fn the_environment_is_read_as_curl_reads_it() {
-        let https = [("HTTPS_PROXY", "http://a.test:1"), ("ALL_PROXY", "socks5://b.test:2")];
-        assert_eq!(chosen(&https, "https", "api.stripe.com").as_deref(), Some("http://a.test:1"));
+        let https = [
+            ("HTTPS_PROXY", "http://a.test:1"),
+            ("ALL_PROXY", "socks5://b.test:2"),
+        ];
+        assert_eq!(
+            chosen(&https, "https", "api.stripe.com").as_deref(),
+            Some("http://a.test:1")
+        );
         let all = [("all_proxy", "socks5h://u:p@b.test")];
-        assert_eq!(chosen(&all, "https", "api.stripe.com").as_deref(), Some("socks5h://b.test:1080"));
+        assert_eq!(
+            chosen(&all, "https", "api.stripe.com").as_deref(),
+            Some("socks5h://b.test:1080")
+        );
         let lower = [("https_proxy", "c.test:3128")];
-        assert_eq!(chosen(&lower, "https", "api.stripe.com").as_deref(), Some("http://c.test:3128"));
+        assert_eq!(
+            chosen(&lower, "https", "api.stripe.com").as_deref(),
+            Some("http://c.test:3128")
+        );
         // HTTP_PROXY is for http URLs only.
         let http = [("HTTP_PROXY", "http://d.test:1")];
         assert_eq!(chosen(&http, "https", "api.stripe.com"), None);
-        assert_eq!(chosen(&http, "http", "localhost").as_deref(), Some("http://d.test:1"));
-        let bypassed = [("HTTPS_PROXY", "http://a.test:1"), ("no_proxy", "stripe.com")];
+        assert_eq!(
+            chosen(&http, "http", "localhost").as_deref(),
+            Some("http://d.test:1")
+        );
+        let bypassed = [
+            ("HTTPS_PROXY", "http://a.test:1"),
+            ("no_proxy", "stripe.com"),
+        ];
         assert_eq!(chosen(&bypassed, "https", "api.stripe.com"), None);
         let empty = [("HTTPS_PROXY", ""), ("ALL_PROXY", "http://e.test:1")];
-        assert_eq!(chosen(&empty, "https", "api.stripe.com").as_deref(), Some("http://e.test:1"));
+        assert_eq!(
+            chosen(&empty, "https", "api.stripe.com").as_deref(),
+            Some("http://e.test:1")
+        );
     }
 
     #[test]
@@ -249,8 +276,13 @@ mod tests {
             format!("http://user:{secret} @proxy.test"),
         ] {
             let vars = [("HTTPS_PROXY", url.as_str())];
-            let err = choose(&ProxyChoice::Environment, "https", "api.stripe.com", env(&vars))
-                .unwrap_err();
+            let err = choose(
+                &ProxyChoice::Environment,
+                "https",
+                "api.stripe.com",
+                env(&vars),
+            )
+            .unwrap_err();
             let shown = format!("{err} {err:?}");
             assert!(shown.contains("HTTPS_PROXY"), "{shown}");
             assert!(!shown.contains(secret), "{shown}");
@@ -262,6 +294,8 @@ mod tests {
         let explicit = ProxyChoice::Url("http://p.test:8".into());
         let proxy = choose(&explicit, "https", "api.stripe.com", env(&vars)).unwrap();
         assert_eq!(describe(&proxy.unwrap()), "http://p.test:8");
-        assert!(choose(&ProxyChoice::Direct, "https", "x", env(&vars)).unwrap().is_none());
+        assert!(choose(&ProxyChoice::Direct, "https", "x", env(&vars))
+            .unwrap()
+            .is_none());
     }
 }

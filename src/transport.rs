@@ -369,7 +369,10 @@ impl Transport {
         with_timeouts!(
             config,
             options.timeout.or(agent.global).unwrap_or_default(),
-            options.connect_timeout.or(agent.connect).unwrap_or_default()
+            options
+                .connect_timeout
+                .or(agent.connect)
+                .unwrap_or_default()
         )
         .build()
     }
@@ -402,7 +405,7 @@ fn tls_config(roots: &Roots) -> Result<ureq::tls::TlsConfig, Error> {
             }
             if certs.is_empty() {
                 return Err(bad(
-                    "it has no \"-----BEGIN CERTIFICATE-----\" section".to_owned(),
+                    "it has no \"-----BEGIN CERTIFICATE-----\" section".to_owned()
                 ));
             }
             RootCerts::new_with_certs(&certs)
@@ -425,7 +428,10 @@ fn is_der_sequence(der: &[u8]) -> bool {
                 return false;
             }
             let (len, rest) = rest.split_at(bytes);
-            (len.iter().fold(0usize, |n, b| n << 8 | usize::from(*b)), rest)
+            (
+                len.iter().fold(0usize, |n, b| n << 8 | usize::from(*b)),
+                rest,
+            )
         }
         _ => return false,
     };
@@ -517,7 +523,10 @@ fn map_ureq_error(error: ureq::Error) -> Failure {
             let timed_out = io.kind() == K::TimedOut;
             let message = io.get_ref().map(ToString::to_string).unwrap_or_default();
             match timed_out {
-                true => (Error::timeout(format!("request timed out: {message}")), Cause::Timeout),
+                true => (
+                    Error::timeout(format!("request timed out: {message}")),
+                    Cause::Timeout,
+                ),
                 false => (Error::connection(message, io), Cause::Network),
             }
         }
@@ -562,7 +571,9 @@ fn map_ureq_error(error: ureq::Error) -> Failure {
                 _ => Cause::Permanent,
             };
             let hint = match status {
-                Some(407) => " (it wants credentials: put them in the proxy URL, user:password@host)",
+                Some(407) => {
+                    " (it wants credentials: put them in the proxy URL, user:password@host)"
+                }
                 _ => "",
             };
             let message = format!("the proxy did not open a tunnel to Stripe: {reason}{hint}");
@@ -602,7 +613,8 @@ fn is_rustls_error(io: &std::io::Error) -> bool {
     ) -> bool {
         error.is::<T>()
     }
-    io.get_ref().is_some_and(|e| carries(ureq::Error::Rustls, e))
+    io.get_ref()
+        .is_some_and(|e| carries(ureq::Error::Rustls, e))
 }
 
 /// Whether a failure is a connection lost before any byte of the answer: reset, broken pipe,

@@ -33,7 +33,10 @@ fn a_custom_root_is_trusted_instead_of_the_built_in_ones() {
     let server = server("localhost");
     for host in ["127.0.0.1", "localhost"] {
         let url = format!("https://{host}:{}", server.port);
-        let client = builder(&url).root_certificates(pem("ca.pem")).build().unwrap();
+        let client = builder(&url)
+            .root_certificates(pem("ca.pem"))
+            .build()
+            .unwrap();
         let session = client.create_session(&params()).unwrap();
         assert_eq!(session.id, "bps_123");
     }
@@ -41,7 +44,11 @@ fn a_custom_root_is_trusted_instead_of_the_built_in_ones() {
 
     // The built-in Mozilla roots do not know the test CA.
     let url = format!("https://127.0.0.1:{}", server.port);
-    let error = builder(&url).build().unwrap().create_session(&params()).unwrap_err();
+    let error = builder(&url)
+        .build()
+        .unwrap()
+        .create_session(&params())
+        .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Tls, "{error}");
     assert!(error.to_string().contains("UnknownIssuer"), "{error}");
 }
@@ -66,7 +73,10 @@ fn certificate_failures_are_tls_errors_after_one_handshake() {
         let error = client.create_session(&params()).unwrap_err();
         assert_eq!(error.kind(), ErrorKind::Tls, "{certificate}: {error}");
         let message = error.to_string();
-        assert!(message.starts_with("TLS failed"), "{certificate}: {message}");
+        assert!(
+            message.starts_with("TLS failed"),
+            "{certificate}: {message}"
+        );
         assert!(message.contains("certificate"), "{certificate}: {message}");
         assert!(message.contains(reason), "{certificate}: {message}");
         assert_eq!(error.attempts(), 1, "{certificate}: retried");
@@ -121,7 +131,10 @@ fn requests_go_through_an_explicit_proxy_with_its_credentials() {
         .build()
         .unwrap();
     let shown = format!("{client:?}");
-    assert!(!shown.contains("alice") && !shown.contains("cret"), "{shown}");
+    assert!(
+        !shown.contains("alice") && !shown.contains("cret"),
+        "{shown}"
+    );
     for _ in 0..3 {
         client.create_session(&params()).unwrap();
     }
@@ -171,7 +184,12 @@ fn a_proxy_that_cannot_reach_stripe_is_retried_and_one_that_wants_credentials_is
 
 #[test]
 fn a_proxy_url_the_client_cannot_use_is_an_error_from_build() {
-    for url in ["ftp://proxy.test", "http://proxy.test/path", "http://", "http://a b"] {
+    for url in [
+        "ftp://proxy.test",
+        "http://proxy.test/path",
+        "http://",
+        "http://a b",
+    ] {
         let error = builder("https://api.stripe.com")
             .proxy(url)
             .build()
@@ -179,8 +197,16 @@ fn a_proxy_url_the_client_cannot_use_is_an_error_from_build() {
         assert_eq!(error.kind(), ErrorKind::InvalidInput, "{url}: {error}");
         assert!(error.to_string().contains("proxy URL"), "{url}: {error}");
     }
-    for url in ["socks5://127.0.0.1:1080", "socks5h://u:p@proxy.test", "proxy.test:3128", "https://proxy.test"] {
-        builder("https://api.stripe.com").proxy(url).build().unwrap();
+    for url in [
+        "socks5://127.0.0.1:1080",
+        "socks5h://u:p@proxy.test",
+        "proxy.test:3128",
+        "https://proxy.test",
+    ] {
+        builder("https://api.stripe.com")
+            .proxy(url)
+            .build()
+            .unwrap();
     }
 }
 

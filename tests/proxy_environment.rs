@@ -58,13 +58,22 @@ fn https_proxy_all_proxy_and_no_proxy_are_honoured_in_the_forms_people_write() {
     call(true, "ALL_PROXY");
     set(&[("HTTP_PROXY", p)]);
     call(false, "HTTP_PROXY is for http URLs");
-    for no_proxy in ["example.com, localhost", "localhost:443", ".localhost", "*", "EXAMPLE.com LOCALHOST"] {
+    for no_proxy in [
+        "example.com, localhost",
+        "localhost:443",
+        ".localhost",
+        "*",
+        "EXAMPLE.com LOCALHOST",
+    ] {
         set(&[("HTTPS_PROXY", p), ("NO_PROXY", no_proxy)]);
         call(false, no_proxy);
         set(&[("https_proxy", p), ("no_proxy", no_proxy)]);
         call(false, no_proxy);
     }
-    set(&[("HTTPS_PROXY", p), ("NO_PROXY", "example.com, localhost.test")]);
+    set(&[
+        ("HTTPS_PROXY", p),
+        ("NO_PROXY", "example.com, localhost.test"),
+    ]);
     call(true, "NO_PROXY naming other hosts");
     assert!(server.requests.load(Ordering::SeqCst) >= 15);
 
