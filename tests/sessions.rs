@@ -889,6 +889,56 @@ fn base_urls_must_be_https_unless_loopback() {
 }
 
 #[test]
+fn a_base_url_ending_in_v1_is_refused_since_every_path_starts_with_v1() {
+    for bad in [
+        "https://api.stripe.com/v1",
+        "https://api.stripe.com/v1/",
+        "https://proxy.example.com/stripe/V1",
+        "http://127.0.0.1:12111/v1",
+    ] {
+        let error = Client::builder("sk_test_1")
+            .base_url(bad)
+            .build()
+            .unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidInput, "{bad}");
+        assert!(
+            error
+                .to_string()
+                .contains("it ends in /v1, which the client adds to every path"),
+            "{error}"
+        );
+    }
+    // `/v1` elsewhere in the path, or as part of a segment, is a path like any other.
+    for good in [
+        "https://v1.example.com",
+        "https://example.com/v1/stripe",
+        "https://example.com/apiv1",
+    ] {
+        assert!(
+            Client::builder("sk_test_1").base_url(good).build().is_ok(),
+            "{good}"
+        );
+    }
+}
+
+#[test]
+fn the_base_url_and_version_setters_take_owned_strings_too() {
+    let server = ok_server();
+    let client = Client::builder(String::from("sk_test_1"))
+        .base_url(server.url().to_owned())
+        .stripe_version(String::from("2024-06-20"))
+        .build()
+        .unwrap();
+    client
+        .create_session(&SessionCreateParams::for_customer("cus_1"))
+        .unwrap();
+    assert_eq!(
+        server.requests()[0].header("stripe-version"),
+        Some("2024-06-20")
+    );
+}
+
+#[test]
 fn header_values_with_cr_or_lf_are_refused_before_sending() {
     let server = ok_server();
     let client = server.client();
