@@ -271,6 +271,43 @@ fn a_cancel_flow_sends_its_retention_coupon_offer() {
 }
 
 #[test]
+fn a_flow_struct_goes_in_as_it_is_or_through_its_own_after_completion() {
+    let wrapped = SessionCreateParams::for_customer("cus_1").flow_data(
+        FlowData::new(SubscriptionPauseFlow::new("sub_1"))
+            .after_completion(AfterCompletion::hosted_confirmation()),
+    );
+    let direct = SessionCreateParams::for_customer("cus_1").flow_data(
+        SubscriptionPauseFlow::new("sub_1")
+            .after_completion(AfterCompletion::hosted_confirmation()),
+    );
+    let expected = pairs(&[
+        ("customer", "cus_1"),
+        ("flow_data[type]", "subscription_pause"),
+        ("flow_data[subscription_pause][subscription]", "sub_1"),
+        ("flow_data[after_completion][type]", "hosted_confirmation"),
+    ]);
+    assert_eq!(sent_pairs(&wrapped), expected);
+    assert_eq!(sent_pairs(&direct), expected);
+
+    // Without after_completion, the struct itself is the flow_data.
+    let bare =
+        SessionCreateParams::for_customer("cus_1").flow_data(SubscriptionUpdateFlow::new("sub_2"));
+    assert_eq!(
+        sent_pairs(&bare),
+        pairs(&[
+            ("customer", "cus_1"),
+            ("flow_data[type]", "subscription_update"),
+            ("flow_data[subscription_update][subscription]", "sub_2"),
+        ])
+    );
+    let confirm: FlowData =
+        SubscriptionUpdateConfirmFlow::new("sub_3", ConfirmItem::new("si_1")).into();
+    assert_eq!(confirm.flow().type_str(), "subscription_update_confirm");
+    let from_enum: FlowData = Flow::CustomerUpdate.into();
+    assert_eq!(from_enum, FlowData::customer_update());
+}
+
+#[test]
 fn an_update_confirm_flow_sends_indexed_items_and_discounts() {
     let flow = SubscriptionUpdateConfirmFlow::new(
         "sub_1",
