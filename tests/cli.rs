@@ -1,45 +1,31 @@
 //! `stripe-portal` as a user runs it: the binary Cargo builds for this test (feature `cli`),
 //! offline, against the crate's local server or a listener that must never be reached.
 
-use std::net::TcpListener;
-use std::process::{Command, Output};
+mod common;
 
+use std::net::TcpListener;
+use std::process::Command;
+
+use common::{run, user_command};
 use stripe_billing_portal::mock::MockServer;
 use stripe_billing_portal::{
     Client, ConfigurationCreateParams, FeaturesParams, InvoiceHistoryParams,
 };
 
 fn portal() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_stripe-portal"));
-    command
-        .env_remove("STRIPE_SECRET_KEY")
-        .env_remove("STRIPE_BASE_URL");
-    command
+    user_command(env!("CARGO_BIN_EXE_stripe-portal"))
 }
 
-fn run(command: &mut Command) -> (i32, String, String) {
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = command.output().unwrap();
-    (
-        status.code().unwrap_or(-1),
-        String::from_utf8(stdout).unwrap(),
-        String::from_utf8(stderr).unwrap(),
-    )
-}
-
-/// Runs `args` with a key and a base URL whose listener fails the test if anything connects:
-/// a usage error must exit 2 before any round trip.
-fn refused_before_sending(args: &[&str]) -> String {
+/// Runs the command line `args` (split at spaces) with a key and a base URL whose listener
+/// fails the test if anything connects: a usage error must exit 2 before any round trip.
+fn refused_before_sending(args: &str) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     listener.set_nonblocking(true).unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let (code, stdout, stderr) = run(portal()
         .env("STRIPE_SECRET_KEY", "sk_test_1")
         .args(["--base-url", &url])
-        .args(args));
+        .args(args.split(' ')));
     assert_eq!(code, 2, "{args:?}: {stdout}{stderr}");
     assert!(stdout.is_empty(), "{stdout}");
     assert!(stderr.starts_with("error: "), "{stderr}");
@@ -147,46 +133,32 @@ fn reads_params_from_a_json_file_and_prints_the_session() {
 
 #[test]
 fn flags_that_do_not_apply_to_the_flow_are_refused_before_sending() {
-    let stderr = refused_before_sending(&[
-        "--customer",
-        "cus_1",
-        "--flow",
-        "payment-method-update",
-        "--subscription",
-        "sub_1",
-        "--quantity",
-        "3",
-    ]);
+    let stderr = refused_before_sending(
+        "--customer cus_1 --flow payment-method-update --subscription sub_1 --quantity 3",
+    );
     assert!(
         stderr.contains("--subscription does not apply to --flow payment-method-update"),
         "{stderr}"
     );
-    let stderr = refused_before_sending(&[
-        "--customer",
-        "cus_1",
-        "--flow",
-        "subscription-cancel",
-        "--subscription",
-        "sub_1",
-        "--quantity",
-        "3",
-    ]);
+    let stderr = refused_before_sending(
+        "--customer cus_1 --flow subscription-cancel --subscription sub_1 --quantity 3",
+    );
     assert!(
         stderr.contains("--quantity does not apply to --flow subscription-cancel; it applies to subscription-update-confirm"),
         "{stderr}"
     );
-    let stderr = refused_before_sending(&["--customer", "cus_1", "--item", "si_1"]);
+    let stderr = refused_before_sending("--customer cus_1 --item si_1");
     assert!(stderr.contains("--item needs --flow"), "{stderr}");
 }
 
 #[test]
 fn flags_of_the_other_command_are_refused_before_sending() {
-    let stderr = refused_before_sending(&["--customer", "cus_1", "--limit", "3"]);
+    let stderr = refused_before_sending("--customer cus_1 --limit 3");
     assert!(
         stderr.contains("--limit applies to list-configurations"),
         "{stderr}"
     );
-    let stderr = refused_before_sending(&["list-configurations", "--customer", "cus_1"]);
+    let stderr = refused_before_sending("list-configurations --customer cus_1");
     assert!(
         stderr.contains("--customer applies to create-session"),
         "{stderr}"
@@ -195,7 +167,7 @@ fn flags_of_the_other_command_are_refused_before_sending() {
 
 #[test]
 fn an_unknown_flow_lists_the_valid_ones() {
-    let stderr = refused_before_sending(&["--customer", "cus_1", "--flow", "cancel"]);
+    let stderr = refused_before_sending("--customer cus_1 --flow cancel");
     assert!(
         stderr.contains(
             "unknown flow \"cancel\": the flows are payment-method-update, customer-update, \
@@ -209,45 +181,26 @@ fn an_unknown_flow_lists_the_valid_ones() {
 fn usage_errors_exit_2_before_any_round_trip() {
     for (args, says) in [
         (
-            &["list-configurations", "--limit", "0"][..],
+            "list-configurations --limit 0",
             "--limit takes 1 to 100, not 0",
         ),
+        ("list-configurations --limit 101", "--limit takes 1 to 100"),
         (
-            &["list-configurations", "--limit", "101"],
-            "--limit takes 1 to 100",
-        ),
-        (
-            &["list-configurations", "--limit", "x"],
+            "list-configurations --limit x",
             "--limit takes a whole number",
         ),
+        ("--customer cus_1 --json=yes", "--json takes no value"),
+        ("--mock=1 --customer cus_1", "--mock takes no value"),
         (
-            &["--customer", "cus_1", "--json=yes"],
-            "--json takes no value",
-        ),
-        (
-            &["--mock=1", "--customer", "cus_1"],
-            "--mock takes no value",
-        ),
-        (
-            &["--flow", "subscription-cancel", "--customer", "cus_1"],
+            "--flow subscription-cancel --customer cus_1",
             "needs --subscription",
         ),
-        (&["--customer"], "--customer needs a value"),
-        (&["--no-such-flag"], "unknown option \"--no-such-flag\""),
+        ("--customer", "--customer needs a value"),
+        ("--no-such-flag", "unknown option \"--no-such-flag\""),
+        ("delete-everything", "unknown command \"delete-everything\""),
+        ("--flow customer-update", "a session needs --customer"),
         (
-            &["delete-everything"],
-            "unknown command \"delete-everything\"",
-        ),
-        (&["--flow", "customer-update"], "a session needs --customer"),
-        (
-            &[
-                "--customer",
-                "cus_1",
-                "--flow",
-                "customer-update",
-                "--after-completion",
-                "home",
-            ],
+            "--customer cus_1 --flow customer-update --after-completion home",
             "--after-completion takes",
         ),
     ] {

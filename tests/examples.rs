@@ -1,10 +1,13 @@
 //! The examples as a user runs them: `cargo test` builds them next to this test, and these
 //! tests run the binaries, offline, against the crate's local server.
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
+use common::{run, user_command};
 use stripe_billing_portal::{Client, SessionCreateParams};
 
 /// `target/<profile>/examples/<name>`, beside this test's own `deps` directory.
@@ -17,24 +20,7 @@ fn example(name: &str) -> Command {
     path.push("examples");
     path.push(name);
     assert!(path.exists(), "{} is not built", path.display());
-    let mut command = Command::new(path);
-    command
-        .env_remove("STRIPE_SECRET_KEY")
-        .env_remove("STRIPE_BASE_URL");
-    command
-}
-
-fn run(command: &mut Command) -> (i32, String, String) {
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = command.output().unwrap();
-    (
-        status.code().unwrap_or(-1),
-        String::from_utf8(stdout).unwrap(),
-        String::from_utf8(stderr).unwrap(),
-    )
+    user_command(path)
 }
 
 #[test]
