@@ -8,12 +8,24 @@
 //! ([`MockServer`]) and shows the form pairs that went over the wire. With the key set
 //! (a test key, `sk_test_...`), it calls Stripe for real, for the customer in
 //! `STRIPE_CUSTOMER` and, when `STRIPE_SUBSCRIPTION` is set, a cancellation flow for that
-//! subscription.
+//! subscription. A failure is printed as a sentence (`Display`) and exits with status 1.
+
+use std::process::ExitCode;
 
 use stripe_billing_portal::mock::MockServer;
 use stripe_billing_portal::{AfterCompletion, Client, FlowData, SessionCreateParams};
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<(), Box<dyn std::error::Error>> {
     let key = std::env::var("STRIPE_SECRET_KEY")
         .ok()
         .filter(|k| !k.is_empty());

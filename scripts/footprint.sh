@@ -7,11 +7,14 @@
 #   - stripped release binary size: examples/create_session.rs (create a session, print its URL)
 #     against the hello-world posting a hand-encoded body and parsing the answer.
 #
+# The crate is built with `default-features = false`, the lean dependency; the size of the same
+# program with the default features (the `mock` server compiled in, unused) is reported after.
+#
 # Both programs are built as standalone packages in a temporary directory, so the crate's
 # dev-dependencies are not part of either build, and both use this repository's Cargo.lock so
 # they get the same versions. Release builds with CARGO_PROFILE_RELEASE_STRIP=symbols.
 #
-#   bash scripts/footprint.sh                  # one build of each, about 2-3 minutes on 2 cores
+#   bash scripts/footprint.sh                  # one build of each, about 4-5 minutes on 2 cores
 #   FOOTPRINT_ROUNDS=3 bash scripts/footprint.sh   # alternate builds, report the fastest of each
 #
 # Times depend on the machine and on whatever else it is doing: run it on an idle machine.
@@ -76,7 +79,7 @@ version = "0.1.0"
 edition = "2021"
 
 [dependencies]
-stripe-billing-portal = { path = "$repo" }
+stripe-billing-portal = { path = "$repo", default-features = false }
 EOF
 cp "$repo/examples/create_session.rs" "$work/crate/src/main.rs"
 
@@ -130,6 +133,12 @@ echo "| clean release build, fastest of $rounds | ${hello_time} s | ${crate_time
 echo "| stripped release binary | $hello_size B | $crate_size B (create_session) | $(ratio "$crate_size" "$hello_size") | at most 1.10 |"
 echo
 echo "build times, every round: hello ${hello_times[*]} s; crate ${crate_times[*]} s"
+
+# With the default features: only the crate is rebuilt, in the first round's target directory.
+(cd "$work/crate" && sed -i 's/, default-features = false//' Cargo.toml &&
+    CARGO_TARGET_DIR="$work/target-crate-1" cargo build --release >"$work/build-default.log" 2>&1) ||
+    { cat "$work/build-default.log" >&2; exit 1; }
+echo "stripped release binary with the default features: $(stat -c %s "$work/target-crate-1/release/create_session") B"
 
 # The quickstart embeds the crate's local server, so it is reported, not compared.
 if [ -f "$repo/examples/quickstart.rs" ]; then

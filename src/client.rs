@@ -175,10 +175,11 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// Where requests go, such as a local test server. It must be `https`, except for a
-    /// loopback host (`localhost`, `127.0.0.1`, `[::1]`). Default: `https://api.stripe.com`.
-    pub fn base_url(mut self, base_url: &str) -> Self {
-        base_url.clone_into(&mut self.base_url);
+    /// Where requests go, such as a local test server: the URL that `/v1/...` is appended to,
+    /// so without `/v1` itself. It must be `https`, except for a loopback host (`localhost`,
+    /// `127.0.0.1`, `[::1]`). Default: `https://api.stripe.com`.
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = base_url.into();
         self
     }
 
@@ -281,8 +282,8 @@ impl ClientBuilder {
 
     /// The `Stripe-Version` sent with every request. Default: [`API_VERSION`], the version
     /// this crate's types describe.
-    pub fn stripe_version(mut self, version: &str) -> Self {
-        version.clone_into(&mut self.stripe_version);
+    pub fn stripe_version(mut self, version: impl Into<String>) -> Self {
+        self.stripe_version = version.into();
         self
     }
 
@@ -304,8 +305,8 @@ impl ClientBuilder {
     /// # Errors
     ///
     /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) for a bad secret key, a base
-    /// URL that is not `https` (or `http` on a loopback host), or a Stripe version that cannot
-    /// be a header value.
+    /// URL that is not `https` (or `http` on a loopback host) or that ends in `/v1`, or a
+    /// Stripe version that cannot be a header value.
     pub fn build(self) -> Result<Client, Error> {
         check_secret_key(&self.secret_key)?;
         let base_url = check_base_url(&self.base_url)?;
@@ -445,6 +446,13 @@ fn check_base_url(url: &str) -> Result<String, Error> {
     if !https && !loopback {
         return Err(bad(
             "it must be https (plain http is allowed only for a loopback host)",
+        ));
+    }
+    // Every path starts with `/v1/`: `https://api.stripe.com/v1` would send `/v1/v1/...`.
+    let path = rest[authority.len()..].trim_end_matches('/');
+    if path.to_ascii_lowercase().ends_with("/v1") {
+        return Err(bad(
+            "it ends in /v1, which the client adds to every path: leave /v1 out (https://api.stripe.com, not https://api.stripe.com/v1)",
         ));
     }
     Ok(url.trim_end_matches('/').to_owned())

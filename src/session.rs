@@ -131,20 +131,37 @@ impl SessionCreateParams {
     }
 }
 
-/// A deep link into one portal flow, and what happens when the customer completes it.
+/// A deep link into one portal flow, and what happens when the customer completes it: the
+/// `flow_data` param.
+///
+/// Two layers: `FlowData` holds a [`Flow`] (the enum of the six flows, whose variants carry
+/// the flow structs such as [`SubscriptionCancelFlow`]) and the
+/// [`after_completion`](FlowData::after_completion) that every flow shares. The constructors
+/// below build both layers for the common cases; a flow struct with options of its own
+/// (a retention offer, several items, discounts) goes in through [`FlowData::new`] or `From`,
+/// and its own `after_completion` returns the `FlowData` around it.
 ///
 /// ```
-/// use stripe_billing_portal::{AfterCompletion, ConfirmItem, FlowData, SubscriptionUpdateConfirmFlow};
+/// use stripe_billing_portal::*;
 ///
 /// let cancel = FlowData::subscription_cancel("sub_123")
 ///     .after_completion(AfterCompletion::redirect("https://example.com/done"));
 ///
+/// // The same, from the flow struct.
+/// let same = SubscriptionCancelFlow::new("sub_123")
+///     .after_completion(AfterCompletion::redirect("https://example.com/done"));
+/// assert_eq!(cancel, same);
+///
 /// let upgrade = FlowData::new(
 ///     SubscriptionUpdateConfirmFlow::new("sub_123", ConfirmItem::new("si_123").price("price_pro"))
-///         .discount(stripe_billing_portal::ConfirmDiscount::coupon("SPRING")),
+///         .discount(ConfirmDiscount::coupon("SPRING")),
 /// );
 /// assert_eq!(upgrade.flow().type_str(), "subscription_update_confirm");
-/// # let _ = cancel;
+///
+/// // A flow struct goes wherever a `FlowData` is taken.
+/// let params = SessionCreateParams::for_customer("cus_123")
+///     .flow_data(SubscriptionCancelFlow::new("sub_123").retention(Retention::coupon_offer("STAY")));
+/// # let _ = params;
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FlowData {
@@ -208,8 +225,8 @@ impl FlowData {
     }
 }
 
-impl<T: Into<Flow>> From<T> for FlowData {
-    fn from(flow: T) -> Self {
+impl From<Flow> for FlowData {
+    fn from(flow: Flow) -> Self {
         FlowData::new(flow)
     }
 }
@@ -217,6 +234,10 @@ impl<T: Into<Flow>> From<T> for FlowData {
 tagged_params! {
     /// The flow of a [`FlowData`]: sent as `flow_data[type]` plus the flow's own data under
     /// the key of the same name.
+    ///
+    /// This is the inner layer; [`FlowData`] wraps it and adds `after_completion`. The
+    /// `FlowData` constructors build both at once, and each flow struct (or a `Flow`) goes
+    /// wherever a `FlowData` is taken, through `From`.
     pub enum Flow {
         /// Update the customer's default payment method.
         PaymentMethodUpdate = "payment_method_update",
@@ -233,31 +254,46 @@ tagged_params! {
     }
 }
 
-impl From<SubscriptionCancelFlow> for Flow {
-    fn from(flow: SubscriptionCancelFlow) -> Self {
-        Flow::SubscriptionCancel(flow)
-    }
+/// What every flow struct shares: it is a [`Flow`] variant, it converts into a [`FlowData`]
+/// (so [`SessionCreateParams::flow_data`] takes it as it is), and `after_completion` on it
+/// wraps it in that `FlowData`, the layer that carries what happens after the flow.
+macro_rules! flow_structs {
+    ($($flow:ident => $variant:ident,)*) => {$(
+        impl From<$flow> for Flow {
+            fn from(flow: $flow) -> Self {
+                Flow::$variant(flow)
+            }
+        }
+
+        impl From<$flow> for FlowData {
+            fn from(flow: $flow) -> Self {
+                FlowData::new(flow)
+            }
+        }
+
+        impl $flow {
+            /// What happens after the customer completes the flow. `after_completion` belongs
+            /// to the [`FlowData`] around a flow, so this returns one:
+            /// `FlowData::new(self).after_completion(after_completion)`.
+            pub fn after_completion(self, after_completion: AfterCompletion) -> FlowData {
+                FlowData::new(self).after_completion(after_completion)
+            }
+        }
+    )*};
 }
 
-impl From<SubscriptionPauseFlow> for Flow {
-    fn from(flow: SubscriptionPauseFlow) -> Self {
-        Flow::SubscriptionPause(flow)
-    }
+flow_structs! {
+    SubscriptionCancelFlow => SubscriptionCancel,
+    SubscriptionPauseFlow => SubscriptionPause,
+    SubscriptionUpdateFlow => SubscriptionUpdate,
+    SubscriptionUpdateConfirmFlow => SubscriptionUpdateConfirm,
 }
 
-impl From<SubscriptionUpdateFlow> for Flow {
-    fn from(flow: SubscriptionUpdateFlow) -> Self {
-        Flow::SubscriptionUpdate(flow)
-    }
-}
-
-impl From<SubscriptionUpdateConfirmFlow> for Flow {
-    fn from(flow: SubscriptionUpdateConfirmFlow) -> Self {
-        Flow::SubscriptionUpdateConfirm(flow)
-    }
-}
-
-/// The `subscription_cancel` flow.
+/// The `subscription_cancel` flow, the data of [`Flow::SubscriptionCancel`].
+///
+/// It goes into [`SessionCreateParams::flow_data`] as it is (it converts into a [`FlowData`]),
+/// or through [`FlowData::new`]; [`after_completion`](Self::after_completion) wraps it in that
+/// `FlowData`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SubscriptionCancelFlow {
     subscription: String,
@@ -320,7 +356,11 @@ impl CouponOffer {
     }
 }
 
-/// The `subscription_pause` flow.
+/// The `subscription_pause` flow, the data of [`Flow::SubscriptionPause`].
+///
+/// It goes into [`SessionCreateParams::flow_data`] as it is (it converts into a [`FlowData`]),
+/// or through [`FlowData::new`]; [`after_completion`](Self::after_completion) wraps it in that
+/// `FlowData`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SubscriptionPauseFlow {
     subscription: String,
@@ -338,7 +378,11 @@ impl SubscriptionPauseFlow {
     }
 }
 
-/// The `subscription_update` flow.
+/// The `subscription_update` flow, the data of [`Flow::SubscriptionUpdate`].
+///
+/// It goes into [`SessionCreateParams::flow_data`] as it is (it converts into a [`FlowData`]),
+/// or through [`FlowData::new`]; [`after_completion`](Self::after_completion) wraps it in that
+/// `FlowData`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SubscriptionUpdateFlow {
     subscription: String,
@@ -356,9 +400,14 @@ impl SubscriptionUpdateFlow {
     }
 }
 
-/// The `subscription_update_confirm` flow: a given change the customer only confirms.
+/// The `subscription_update_confirm` flow, the data of [`Flow::SubscriptionUpdateConfirm`]: a
+/// given change the customer only confirms.
 ///
 /// Stripe currently accepts one item, and only for subscriptions with a single item.
+///
+/// It goes into [`SessionCreateParams::flow_data`] as it is (it converts into a [`FlowData`]),
+/// or through [`FlowData::new`]; [`after_completion`](Self::after_completion) wraps it in that
+/// `FlowData`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SubscriptionUpdateConfirmFlow {
     subscription: String,

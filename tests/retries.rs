@@ -35,7 +35,7 @@ fn one_key(requests: &[Recorded]) -> String {
 #[test]
 fn a_refused_connection_is_retried_then_reported_as_a_connection_error() {
     let client = Client::builder("sk_test_1")
-        .base_url(&refused_url())
+        .base_url(refused_url())
         .initial_retry_delay(Duration::from_millis(5))
         .build()
         .unwrap();

@@ -271,6 +271,43 @@ fn a_cancel_flow_sends_its_retention_coupon_offer() {
 }
 
 #[test]
+fn a_flow_struct_goes_in_as_it_is_or_through_its_own_after_completion() {
+    let wrapped = SessionCreateParams::for_customer("cus_1").flow_data(
+        FlowData::new(SubscriptionPauseFlow::new("sub_1"))
+            .after_completion(AfterCompletion::hosted_confirmation()),
+    );
+    let direct = SessionCreateParams::for_customer("cus_1").flow_data(
+        SubscriptionPauseFlow::new("sub_1")
+            .after_completion(AfterCompletion::hosted_confirmation()),
+    );
+    let expected = pairs(&[
+        ("customer", "cus_1"),
+        ("flow_data[type]", "subscription_pause"),
+        ("flow_data[subscription_pause][subscription]", "sub_1"),
+        ("flow_data[after_completion][type]", "hosted_confirmation"),
+    ]);
+    assert_eq!(sent_pairs(&wrapped), expected);
+    assert_eq!(sent_pairs(&direct), expected);
+
+    // Without after_completion, the struct itself is the flow_data.
+    let bare =
+        SessionCreateParams::for_customer("cus_1").flow_data(SubscriptionUpdateFlow::new("sub_2"));
+    assert_eq!(
+        sent_pairs(&bare),
+        pairs(&[
+            ("customer", "cus_1"),
+            ("flow_data[type]", "subscription_update"),
+            ("flow_data[subscription_update][subscription]", "sub_2"),
+        ])
+    );
+    let confirm: FlowData =
+        SubscriptionUpdateConfirmFlow::new("sub_3", ConfirmItem::new("si_1")).into();
+    assert_eq!(confirm.flow().type_str(), "subscription_update_confirm");
+    let from_enum: FlowData = Flow::CustomerUpdate.into();
+    assert_eq!(from_enum, FlowData::customer_update());
+}
+
+#[test]
 fn an_update_confirm_flow_sends_indexed_items_and_discounts() {
     let flow = SubscriptionUpdateConfirmFlow::new(
         "sub_1",
@@ -886,6 +923,56 @@ fn base_urls_must_be_https_unless_loopback() {
         assert_eq!(error.kind(), ErrorKind::InvalidInput, "{bad}");
         assert!(error.to_string().contains("base URL"), "{error}");
     }
+}
+
+#[test]
+fn a_base_url_ending_in_v1_is_refused_since_every_path_starts_with_v1() {
+    for bad in [
+        "https://api.stripe.com/v1",
+        "https://api.stripe.com/v1/",
+        "https://proxy.example.com/stripe/V1",
+        "http://127.0.0.1:12111/v1",
+    ] {
+        let error = Client::builder("sk_test_1")
+            .base_url(bad)
+            .build()
+            .unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidInput, "{bad}");
+        assert!(
+            error
+                .to_string()
+                .contains("it ends in /v1, which the client adds to every path"),
+            "{error}"
+        );
+    }
+    // `/v1` elsewhere in the path, or as part of a segment, is a path like any other.
+    for good in [
+        "https://v1.example.com",
+        "https://example.com/v1/stripe",
+        "https://example.com/apiv1",
+    ] {
+        assert!(
+            Client::builder("sk_test_1").base_url(good).build().is_ok(),
+            "{good}"
+        );
+    }
+}
+
+#[test]
+fn the_base_url_and_version_setters_take_owned_strings_too() {
+    let server = ok_server();
+    let client = Client::builder(String::from("sk_test_1"))
+        .base_url(server.url().to_owned())
+        .stripe_version(String::from("2024-06-20"))
+        .build()
+        .unwrap();
+    client
+        .create_session(&SessionCreateParams::for_customer("cus_1"))
+        .unwrap();
+    assert_eq!(
+        server.requests()[0].header("stripe-version"),
+        Some("2024-06-20")
+    );
 }
 
 #[test]

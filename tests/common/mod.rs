@@ -431,3 +431,23 @@ pub fn pairs<'a>(list: &[(&'a str, &'a str)]) -> Vec<(String, String)> {
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect()
 }
+
+/// `program` as a user starts it: without the caller's `STRIPE_SECRET_KEY` and
+/// `STRIPE_BASE_URL`, so a test never reaches Stripe by accident.
+pub fn user_command(program: impl AsRef<std::ffi::OsStr>) -> std::process::Command {
+    let mut command = std::process::Command::new(program);
+    command
+        .env_remove("STRIPE_SECRET_KEY")
+        .env_remove("STRIPE_BASE_URL");
+    command
+}
+
+/// Runs `command` to the end: its exit status, stdout and stderr.
+pub fn run(command: &mut std::process::Command) -> (i32, String, String) {
+    let output = command.output().unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
