@@ -388,6 +388,58 @@ fn extra_params_nest_at_every_level_and_follow_the_typed_ones() {
 }
 
 #[test]
+fn extra_param_numbers_are_sent_as_numbers_whatever_serde_json_features_are_on() {
+    // `.ci/run` also runs this file with serde_json's `arbitrary_precision`, under which a
+    // number serializes as a struct that the encoder once nested as `[$serde_json::...]`.
+    let params = SessionCreateParams::for_customer("cus_1")
+        .extra_param(
+            "numbers",
+            json!({"int": 5, "big": u64::MAX, "neg": -7, "float": 1.25}),
+        )
+        .flow_data(FlowData::new(SubscriptionUpdateConfirmFlow::new(
+            "sub_1",
+            ConfirmItem::new("si_1").extra_param("x", 5),
+        )));
+    assert_eq!(
+        sent_pairs(&params),
+        pairs(&[
+            ("customer", "cus_1"),
+            ("flow_data[type]", "subscription_update_confirm"),
+            (
+                "flow_data[subscription_update_confirm][subscription]",
+                "sub_1"
+            ),
+            (
+                "flow_data[subscription_update_confirm][items][0][id]",
+                "si_1"
+            ),
+            ("flow_data[subscription_update_confirm][items][0][x]", "5"),
+            ("numbers[big]", "18446744073709551615"),
+            ("numbers[float]", "1.25"),
+            ("numbers[int]", "5"),
+            ("numbers[neg]", "-7"),
+        ])
+    );
+}
+
+#[test]
+fn a_null_in_an_extra_param_list_takes_no_index() {
+    // Stripe refuses a list with a gap: "expand has no index 0".
+    let params = SessionCreateParams::for_customer("cus_1")
+        .extra_param("expand", json!([null, "configuration"]))
+        .extra_param("tags", json!([null, "a", {}, "b"]));
+    assert_eq!(
+        sent_pairs(&params),
+        pairs(&[
+            ("customer", "cus_1"),
+            ("expand[0]", "configuration"),
+            ("tags[0]", "a"),
+            ("tags[1]", "b"),
+        ])
+    );
+}
+
+#[test]
 fn an_empty_string_is_sent_only_when_the_caller_sets_one() {
     let params = SessionCreateParams::for_customer("cus_1").return_url("");
     assert_eq!(
