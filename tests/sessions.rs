@@ -877,13 +877,23 @@ fn a_key_and_base_url_swapped_do_not_echo_the_key() {
         .build()
         .unwrap_err();
     assert!(error.to_string().contains("swapped"), "{error}");
-    let error = Client::builder("sk_test_1")
-        .base_url("sk_live_SUPERSECRET")
-        .build()
-        .unwrap_err();
+    let builder = Client::builder("https://api.stripe.com").base_url("sk_live_SUPERSECRET");
+    let shown = format!("{builder:?}");
+    assert!(!shown.contains("SUPERSECRET"), "{shown}");
+    assert!(
+        shown.contains(r#"base_url: "<invalid, not shown>""#),
+        "{shown}"
+    );
+    let error = builder.build().unwrap_err();
     assert!(
         !format!("{error} {error:?}").contains("SUPERSECRET"),
         "{error:?}"
+    );
+    // A base URL `build` accepts is shown as it is.
+    let builder = Client::builder("sk_test_1").base_url("http://127.0.0.1:12111/");
+    assert!(
+        format!("{builder:?}").contains(r#"base_url: "http://127.0.0.1:12111""#),
+        "{builder:?}"
     );
 }
 
