@@ -216,6 +216,29 @@ fn stripe_should_retry_decides_before_the_status() {
 }
 
 #[test]
+fn stripe_should_retry_other_than_true_or_false_leaves_the_decision_to_the_status() {
+    // As stripe-python: only exactly `true` or `false` decides; anything else is as if the
+    // header were absent (409 and 5xx retried, other 4xx not).
+    for header in ["1", "0", "TRUE", "False", "yes", ""] {
+        for (status, attempts) in [(503, 3), (409, 3), (400, 1), (429, 1)] {
+            let server = TestServer::always(
+                Reply::stripe_error(status, "api_error", "x")
+                    .with_header("Stripe-Should-Retry", header),
+            );
+            let error = server.client().create_session(&params()).unwrap_err();
+            assert_eq!(
+                error.attempts(),
+                attempts,
+                "{status} with Stripe-Should-Retry: {header:?}"
+            );
+            let requests = server.requests();
+            assert_eq!(requests.len(), attempts as usize);
+            one_key(&requests);
+        }
+    }
+}
+
+#[test]
 fn max_network_retries_is_settable_per_client_and_per_request() {
     let server = TestServer::always(Reply::stripe_error(503, "api_error", "busy"));
     let client = server
