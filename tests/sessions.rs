@@ -712,6 +712,57 @@ fn unknown_enum_values_are_kept_and_unknown_fields_ignored() {
     );
 }
 
+/// A 200 whose body is `body`, bytes that need not be UTF-8.
+fn raw_200(body: &[u8]) -> Reply {
+    let mut bytes = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nRequest-Id: req_utf8\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    bytes.extend_from_slice(body);
+    Reply::Raw(bytes)
+}
+
+#[test]
+fn invalid_utf8_in_a_field_the_crate_ignores_does_not_fail_the_answer() {
+    let valid = session_json(Value::Null);
+    let with_future = |value: &[u8]| {
+        let mut body = valid.trim_end_matches('}').as_bytes().to_vec();
+        body.extend_from_slice(b",\"future\":\"caf");
+        body.extend_from_slice(value);
+        body.extend_from_slice(b"\"}");
+        body
+    };
+    let body = with_future(b"\xff");
+    assert!(std::str::from_utf8(&body).is_err());
+    let server = TestServer::always(raw_200(&body));
+    let session = server
+        .client()
+        .create_session(&SessionCreateParams::for_customer("cus_1"))
+        .unwrap();
+    assert_eq!(session.id, "bps_123");
+    assert_eq!(session.url, "https://billing.stripe.com/p/session/test_123");
+
+    // In a field the crate reads, it is an invalid answer, and not retried.
+    let body = valid.replace("test_123", "test_\u{e9}").into_bytes();
+    let at = body.iter().position(|&b| b == 0xc3).unwrap();
+    let mut body = body;
+    body.remove(at); // the lone second byte of `é`
+    let server = TestServer::always(raw_200(&body));
+    let error = server
+        .client()
+        .create_session(&SessionCreateParams::for_customer("cus_1"))
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidResponse, "{error}");
+    assert_eq!(error.attempts(), 1);
+    assert_eq!(error.request_id(), Some("req_utf8"));
+    assert!(
+        error.to_string().contains("invalid UTF-8 at byte"),
+        "{error}"
+    );
+}
+
 #[test]
 fn the_expanded_session_comes_back_through_the_client() {
     let server = TestServer::always(Reply::json(200, endive_session().to_string()));
