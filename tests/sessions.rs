@@ -423,6 +423,21 @@ fn extra_param_numbers_are_sent_as_numbers_whatever_serde_json_features_are_on()
 }
 
 #[test]
+fn the_arbitrary_precision_run_of_ci_has_the_feature_on() {
+    // `.ci/run` sets this for its run with `--features serde_json/arbitrary_precision`, so a
+    // change to that command cannot quietly test the default build twice.
+    if std::env::var_os("CI_SERDE_JSON_ARBITRARY_PRECISION").is_some() {
+        let digits = "0.100000000000000000000000001";
+        let number: Value = serde_json::from_str(digits).unwrap();
+        assert_eq!(
+            number.to_string(),
+            digits,
+            "serde_json read the number as an f64"
+        );
+    }
+}
+
+#[test]
 fn a_null_in_an_extra_param_list_takes_no_index() {
     // Stripe refuses a list with a gap: "expand has no index 0".
     let params = SessionCreateParams::for_customer("cus_1")
