@@ -424,13 +424,11 @@ fn update_can_change_a_feature_without_switching_it_on_or_off() {
     let server = TestServer::always(configuration_reply("bpc_123"));
     let params = ConfigurationUpdateParams::new().features(every_feature_unchanged());
 
-    server
-        .client()
-        .update_configuration("bpc_123", &params)
-        .unwrap();
+    let client = server.client();
+    client.update_configuration("bpc_123", &params).unwrap();
 
     assert_eq!(
-        server.single().pairs(),
+        sent_pairs(&server),
         pairs(&[
             ("features[customer_update][allowed_updates][0]", "email"),
             ("features[subscription_cancel][mode]", "immediately"),

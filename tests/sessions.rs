@@ -396,24 +396,14 @@ fn extra_param_numbers_are_sent_as_numbers_whatever_serde_json_features_are_on()
             "numbers",
             json!({"int": 5, "big": u64::MAX, "neg": -7, "float": 1.25}),
         )
-        .flow_data(FlowData::new(SubscriptionUpdateConfirmFlow::new(
-            "sub_1",
-            ConfirmItem::new("si_1").extra_param("x", 5),
-        )));
+        .flow_data(FlowData::subscription_cancel("sub_1").extra_param("x", 5));
     assert_eq!(
         sent_pairs(&params),
         pairs(&[
             ("customer", "cus_1"),
-            ("flow_data[type]", "subscription_update_confirm"),
-            (
-                "flow_data[subscription_update_confirm][subscription]",
-                "sub_1"
-            ),
-            (
-                "flow_data[subscription_update_confirm][items][0][id]",
-                "si_1"
-            ),
-            ("flow_data[subscription_update_confirm][items][0][x]", "5"),
+            ("flow_data[type]", "subscription_cancel"),
+            ("flow_data[subscription_cancel][subscription]", "sub_1"),
+            ("flow_data[x]", "5"),
             ("numbers[big]", "18446744073709551615"),
             ("numbers[float]", "1.25"),
             ("numbers[int]", "5"),
