@@ -48,24 +48,33 @@ fn from_str<T: DeserializeOwned>(text: &str) -> serde_json::Result<T> {
 /// escape, as it was.
 const STAND_IN: &str = "!\\udfff";
 
+/// The most invalid sequences stood in for, which keeps the repaired text within 7 KB of the
+/// body (a stand-in is at most 6 bytes longer than the bytes it replaces). A body with more is
+/// no answer with one odd field, and is refused, naming its first invalid byte.
+const MAX_STAND_INS: usize = 1000;
+
 /// Decodes a body that is not UTF-8. Invalid bytes can only be right inside a JSON string
 /// (anywhere else the JSON is broken anyway), and there they matter only if a type reads that
 /// string: each invalid sequence is replaced by [`STAND_IN`] and the text decoded by the same
 /// code as a valid body. (Reading the bytes with serde_json's slice reader instead would compile
 /// the deserializer of every response type a second time: 157 KB of every program.)
 ///
-/// A stand-in refused is reported as the invalid byte it replaced. Other errors keep serde_json's
+/// A stand-in refused is reported as the invalid byte it replaced, as is the first of more than
+/// [`MAX_STAND_INS`] sequences. Other errors keep serde_json's
 /// position in the repaired text, a few columns further than in the body when an invalid
 /// sequence comes before them on the same line.
 fn from_repaired<T: DeserializeOwned>(bytes: &[u8]) -> serde_json::Result<T> {
     let mut text = String::with_capacity(bytes.len() + 4 * STAND_IN.len());
     // Where each stand-in ends in `text`, and where the bytes it replaced began.
-    let mut stand_ins = Vec::new();
+    let mut stand_ins: Vec<(usize, usize)> = Vec::new();
     let mut at = 0;
     for chunk in bytes.utf8_chunks() {
         text.push_str(chunk.valid());
         at += chunk.valid().len();
         if !chunk.invalid().is_empty() {
+            if stand_ins.len() == MAX_STAND_INS {
+                return Err(invalid_utf8_at(stand_ins[0].1));
+            }
             text.push_str(STAND_IN);
             stand_ins.push((text.len(), at));
             at += chunk.invalid().len();
@@ -85,12 +94,14 @@ fn from_repaired<T: DeserializeOwned>(bytes: &[u8]) -> serde_json::Result<T> {
             .iter()
             .find(|&&(stand_in_end, _)| stand_in_end == end)
         {
-            Some(&(_, byte)) => <serde_json::Error as serde::de::Error>::custom(format_args!(
-                "invalid UTF-8 at byte {byte}"
-            )),
+            Some(&(_, byte)) => invalid_utf8_at(byte),
             None => error,
         }
     })
+}
+
+fn invalid_utf8_at(byte: usize) -> serde_json::Error {
+    <serde_json::Error as serde::de::Error>::custom(format_args!("invalid UTF-8 at byte {byte}"))
 }
 
 /// A source of values (a `Deserializer`, or the `SeqAccess`, `MapAccess`, `EnumAccess` and
@@ -539,6 +550,14 @@ mod tests {
         let error = from_slice::<Session>(body).unwrap_err().to_string();
         let read = body.windows(5).position(|w| w == b"bps_\xff").unwrap() + 4;
         assert_eq!(error, format!("invalid UTF-8 at byte {read}"));
+        // Up to 1000 invalid sequences are stood in for; past that the body is refused.
+        let many = |n: usize| with(r#""id""#, &future(&b"\xff".repeat(n)));
+        from_slice::<Session>(&many(1000)).unwrap();
+        let first = session.find(r#""id""#).unwrap() + future(b"").len() - br#"", "id""#.len();
+        assert_eq!(
+            from_slice::<Session>(&many(1001)).unwrap_err().to_string(),
+            format!("invalid UTF-8 at byte {first}")
+        );
     }
 
     #[test]
