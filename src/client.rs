@@ -353,7 +353,11 @@ impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("secret_key", &redacted(&self.secret_key))
-            .field("base_url", &self.base_url)
+            // Only a URL `build` would accept: swapped arguments put the key here.
+            .field(
+                "base_url",
+                &check_base_url(&self.base_url).unwrap_or_else(|_| "<invalid, not shown>".into()),
+            )
             .field("stripe_version", &self.stripe_version)
             .field("max_network_retries", &self.max_network_retries)
             .field("timeout", &self.timeout)

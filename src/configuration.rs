@@ -22,7 +22,9 @@ impl Client {
     /// # Errors
     ///
     /// Whatever [`Error`] describes: Stripe's answer, a network failure after the retries, or
-    /// an answer that is not Stripe's.
+    /// an answer that is not Stripe's. [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput),
+    /// with nothing sent, for a `customer_update`, `subscription_cancel` or
+    /// `subscription_update` feature built with `unchanged()`: create requires `enabled`.
     pub fn create_configuration(
         &self,
         params: &ConfigurationCreateParams,
@@ -42,6 +44,12 @@ impl Client {
         params: &ConfigurationCreateParams,
         options: &RequestOptions,
     ) -> Result<Configuration, Error> {
+        if let Some(feature) = params.features.unswitched_on_create() {
+            return Err(Error::invalid_input(format!(
+                "features[{feature}][enabled] is required on create: build the feature with \
+                 `new(enabled)` (`unchanged()` is for updates)"
+            )));
+        }
         let response = self
             .transport()
             .request(Method::Post, PATH, params, options)?;
@@ -209,7 +217,7 @@ fn configuration_path(id: &str) -> Result<String, Error> {
 ///                 )),
 ///         )
 ///         .subscription_pause(
-///             SubscriptionPauseParams::new().enabled(true).duration(PauseDurationParams::interval_options([
+///             SubscriptionPauseParams::new(true).duration(PauseDurationParams::interval_options([
 ///                 PauseIntervalOptionParams::new(PauseInterval::Month).interval_count(1),
 ///                 PauseIntervalOptionParams::new(PauseInterval::Month).interval_count(3),
 ///             ])),
@@ -582,6 +590,24 @@ impl BusinessProfileParams {
 
 /// What customers can do in the portal, for create and update. On update, features left
 /// out stay as they are.
+///
+/// Each feature's `new(enabled)` switches it on or off, which create requires. On update, a
+/// feature built with `unchanged()` changes its other settings and leaves it on or off as it
+/// is. [`Client::create_configuration`] refuses such a feature before sending anything, except
+/// [`SubscriptionPauseParams`], whose `enabled` Stripe makes optional on create too.
+///
+/// ```
+/// use stripe_billing_portal::{form, CancelMode, FeaturesParams, SubscriptionCancelParams};
+///
+/// // Cancellations now take effect at once; the feature stays on or off.
+/// let features = FeaturesParams::new()
+///     .subscription_cancel(SubscriptionCancelParams::unchanged().mode(CancelMode::Immediately));
+/// assert_eq!(
+///     form::to_pairs(&features)?,
+///     [("subscription_cancel[mode]".to_owned(), "immediately".to_owned())],
+/// );
+/// # Ok::<(), stripe_billing_portal::Error>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct FeaturesParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -604,6 +630,27 @@ impl FeaturesParams {
     /// No feature yet.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// The first feature that create requires to be switched on or off and that is not.
+    fn unswitched_on_create(&self) -> Option<&'static str> {
+        [
+            (
+                "customer_update",
+                self.customer_update.as_ref().map(|f| f.enabled),
+            ),
+            (
+                "subscription_cancel",
+                self.subscription_cancel.as_ref().map(|f| f.enabled),
+            ),
+            (
+                "subscription_update",
+                self.subscription_update.as_ref().map(|f| f.enabled),
+            ),
+        ]
+        .into_iter()
+        .find(|&(_, enabled)| enabled == Some(None))
+        .map(|(feature, _)| feature)
     }
 
     /// Updating their details.
@@ -648,7 +695,7 @@ impl FeaturesParams {
 pub struct CustomerUpdateParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     allowed_updates: Option<Clearable<Vec<CustomerUpdateField>>>,
-    // Required on create, optional on update (deserialized params may leave it out).
+    // Required on create (checked there), optional on update: `unchanged()` leaves it out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     enabled: Option<bool>,
     #[serde(flatten)]
@@ -656,11 +703,21 @@ pub struct CustomerUpdateParams {
 }
 
 impl CustomerUpdateParams {
-    /// The feature, on or off.
+    /// The feature, switched on or off, as create requires. See [the features](FeaturesParams)
+    /// for changing settings on update without switching.
     pub fn new(enabled: bool) -> Self {
         CustomerUpdateParams {
-            allowed_updates: None,
             enabled: Some(enabled),
+            ..Self::unchanged()
+        }
+    }
+
+    /// Update only: the feature left on or off as it is, for changing its other settings.
+    /// [`Client::create_configuration`] refuses it, since create requires `enabled`.
+    pub fn unchanged() -> Self {
+        CustomerUpdateParams {
+            allowed_updates: None,
+            enabled: None,
             extra: Extra::new(),
         }
     }
@@ -737,7 +794,7 @@ impl PaymentMethodUpdateParams {
 pub struct SubscriptionCancelParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     cancellation_reason: Option<CancellationReasonParams>,
-    // Required on create, optional on update (deserialized params may leave it out).
+    // Required on create (checked there), optional on update: `unchanged()` leaves it out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     enabled: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -749,11 +806,21 @@ pub struct SubscriptionCancelParams {
 }
 
 impl SubscriptionCancelParams {
-    /// The feature, on or off.
+    /// The feature, switched on or off, as create requires. See [the features](FeaturesParams)
+    /// for changing settings on update without switching.
     pub fn new(enabled: bool) -> Self {
         SubscriptionCancelParams {
-            cancellation_reason: None,
             enabled: Some(enabled),
+            ..Self::unchanged()
+        }
+    }
+
+    /// Update only: the feature left on or off as it is, for changing its other settings.
+    /// [`Client::create_configuration`] refuses it, since create requires `enabled`.
+    pub fn unchanged() -> Self {
+        SubscriptionCancelParams {
+            cancellation_reason: None,
+            enabled: None,
             mode: None,
             proration_behavior: None,
             extra: Extra::new(),
@@ -827,8 +894,9 @@ impl CancellationReasonParams {
     }
 }
 
-/// The `subscription_pause` feature. Unlike the other features, `enabled` is optional.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// The `subscription_pause` feature. Unlike the other features, `enabled` is optional on create
+/// too.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SubscriptionPauseParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     duration: Option<PauseDurationParams>,
@@ -839,15 +907,22 @@ pub struct SubscriptionPauseParams {
 }
 
 impl SubscriptionPauseParams {
-    /// Changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
+    /// The feature, switched on or off (customers can pause only in the redesigned portal).
+    pub fn new(enabled: bool) -> Self {
+        SubscriptionPauseParams {
+            enabled: Some(enabled),
+            ..Self::unchanged()
+        }
     }
 
-    /// Whether customers can pause (only in the redesigned portal).
-    pub fn enabled(mut self, enabled: bool) -> Self {
-        self.enabled = Some(enabled);
-        self
+    /// The feature without `enabled`, for changing its other settings: on update it stays on
+    /// or off as it is, on create Stripe's default applies.
+    pub fn unchanged() -> Self {
+        SubscriptionPauseParams {
+            duration: None,
+            enabled: None,
+            extra: Extra::new(),
+        }
     }
 
     /// How long customers can pause for; Stripe's default is one month.
@@ -915,7 +990,7 @@ pub struct SubscriptionUpdateParams {
     billing_cycle_anchor: Option<BillingCycleAnchor>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     default_allowed_updates: Option<Clearable<Vec<SubscriptionUpdateField>>>,
-    // Required on create, optional on update (deserialized params may leave it out).
+    // Required on create (checked there), optional on update: `unchanged()` leaves it out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     enabled: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -931,12 +1006,22 @@ pub struct SubscriptionUpdateParams {
 }
 
 impl SubscriptionUpdateParams {
-    /// The feature, on or off.
+    /// The feature, switched on or off, as create requires. See [the features](FeaturesParams)
+    /// for changing settings on update without switching.
     pub fn new(enabled: bool) -> Self {
+        SubscriptionUpdateParams {
+            enabled: Some(enabled),
+            ..Self::unchanged()
+        }
+    }
+
+    /// Update only: the feature left on or off as it is, for changing its other settings.
+    /// [`Client::create_configuration`] refuses it, since create requires `enabled`.
+    pub fn unchanged() -> Self {
         SubscriptionUpdateParams {
             billing_cycle_anchor: None,
             default_allowed_updates: None,
-            enabled: Some(enabled),
+            enabled: None,
             products: None,
             proration_behavior: None,
             schedule_at_period_end: None,

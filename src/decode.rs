@@ -17,8 +17,8 @@
 use std::fmt;
 
 use serde::de::{
-    Deserialize, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, VariantAccess,
-    Visitor,
+    DeserializeOwned, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess,
+    VariantAccess, Visitor,
 };
 
 /// Decodes `bytes` as one JSON value of type `T`, as `serde_json::from_slice` does (trailing
@@ -26,18 +26,82 @@ use serde::de::{
 ///
 /// The whole body is checked for UTF-8 once, up front, and then read as a `str`: serde_json
 /// checks each string of a byte slice on its own, which was a quarter of the time of decoding
-/// a session.
-pub(crate) fn from_slice<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> serde_json::Result<T> {
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        <serde_json::Error as serde::de::Error>::custom(format_args!(
-            "invalid UTF-8 at byte {}",
-            e.valid_up_to()
-        ))
-    })?;
+/// a session. A body that fails the check goes through [`from_repaired`], so that, as with
+/// `serde_json::from_slice`, invalid UTF-8 is an error only in a string the types read.
+pub(crate) fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> serde_json::Result<T> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => from_str(text),
+        Err(_) => from_repaired(bytes),
+    }
+}
+
+fn from_str<T: DeserializeOwned>(text: &str) -> serde_json::Result<T> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let value = T::deserialize(MapOnly(&mut deserializer))?;
     deserializer.end()?;
     Ok(value)
+}
+
+/// What stands in for each invalid UTF-8 sequence: a lone surrogate escape, which serde_json
+/// skips in a string nobody reads (an unknown field's) and refuses in a string it reads, as it
+/// does the invalid bytes themselves. The `!` keeps a backslash before the bytes an invalid
+/// escape, as it was.
+const STAND_IN: &str = "!\\udfff";
+
+/// The most invalid sequences stood in for, which keeps the repaired text within 7 KB of the
+/// body (a stand-in is at most 6 bytes longer than the bytes it replaces). A body with more is
+/// no answer with one odd field, and is refused, naming its first invalid byte.
+const MAX_STAND_INS: usize = 1000;
+
+/// Decodes a body that is not UTF-8. Invalid bytes can only be right inside a JSON string
+/// (anywhere else the JSON is broken anyway), and there they matter only if a type reads that
+/// string: each invalid sequence is replaced by [`STAND_IN`] and the text decoded by the same
+/// code as a valid body. (Reading the bytes with serde_json's slice reader instead would compile
+/// the deserializer of every response type a second time: 157 KB of every program.)
+///
+/// A stand-in refused is reported as the invalid byte it replaced, as is the first of more than
+/// [`MAX_STAND_INS`] sequences. Other errors keep serde_json's
+/// position in the repaired text, a few columns further than in the body when an invalid
+/// sequence comes before them on the same line.
+fn from_repaired<T: DeserializeOwned>(bytes: &[u8]) -> serde_json::Result<T> {
+    let mut text = String::with_capacity(bytes.len() + 4 * STAND_IN.len());
+    // Where each stand-in ends in `text`, and where the bytes it replaced began.
+    let mut stand_ins: Vec<(usize, usize)> = Vec::new();
+    let mut at = 0;
+    for chunk in bytes.utf8_chunks() {
+        text.push_str(chunk.valid());
+        at += chunk.valid().len();
+        if !chunk.invalid().is_empty() {
+            if stand_ins.len() == MAX_STAND_INS {
+                return Err(invalid_utf8_at(stand_ins[0].1));
+            }
+            text.push_str(STAND_IN);
+            stand_ins.push((text.len(), at));
+            at += chunk.invalid().len();
+        }
+    }
+    from_str(&text).map_err(|error| {
+        // serde_json reports a refused escape just past it.
+        let line_start = match error.line() {
+            0 | 1 => 0,
+            line => text
+                .match_indices('\n')
+                .nth(line - 2)
+                .map_or(text.len(), |(newline, _)| newline + 1),
+        };
+        let end = line_start + error.column();
+        match stand_ins
+            .iter()
+            .find(|&&(stand_in_end, _)| stand_in_end == end)
+        {
+            Some(&(_, byte)) => invalid_utf8_at(byte),
+            None => error,
+        }
+    })
+}
+
+fn invalid_utf8_at(byte: usize) -> serde_json::Error {
+    <serde_json::Error as serde::de::Error>::custom(format_args!("invalid UTF-8 at byte {byte}"))
 }
 
 /// A source of values (a `Deserializer`, or the `SeqAccess`, `MapAccess`, `EnumAccess` and
@@ -403,17 +467,97 @@ mod tests {
     }
 
     #[test]
-    fn invalid_utf8_is_an_error_that_says_where() {
-        let mut body = serde_json::to_vec(&fixture("billing_portal.session")).unwrap();
-        let at = body.len() - 10;
-        body[at] = 0xff;
-        let error = from_slice::<Session>(&body).unwrap_err();
-        assert_eq!(error.to_string(), format!("invalid UTF-8 at byte {at}"));
-        assert!(serde_json::from_slice::<Session>(&body).is_err());
-        // Valid UTF-8 beyond ASCII still decodes.
+    fn invalid_utf8_is_an_error_only_in_a_string_the_types_read() {
         let mut session = fixture("billing_portal.session");
+        session["future"] = json!("caf\u{e9}");
+        let valid = serde_json::to_vec(&session).unwrap();
+        // `é` is C3 A9: a lone A9 is invalid, and so is a lone C3 before the closing quote.
+        for invalid in [&[0xa9][..], &[0xc3], &[0xff, 0xfe], &[0xed, 0xa0, 0x80]] {
+            let splice = |field: &str| -> Vec<u8> {
+                let text = String::from_utf8(valid.clone()).unwrap();
+                let marker = format!("\"{field}\":\"");
+                let at = text.find(&marker).unwrap() + marker.len();
+                let mut bytes = valid.clone();
+                bytes.splice(at..at, invalid.iter().copied());
+                assert!(std::str::from_utf8(&bytes).is_err());
+                bytes
+            };
+            // A field the crate ignores decodes, as with serde_json.
+            let decoded = same_as_serde_json::<Session>(&splice("future")).unwrap();
+            assert_eq!(decoded.id, session["id"]);
+            // One it reads is an error that says where, as with serde_json.
+            let bytes = splice("url");
+            let at = std::str::from_utf8(&bytes).unwrap_err().valid_up_to();
+            let error = from_slice::<Session>(&bytes).unwrap_err();
+            assert_eq!(error.to_string(), format!("invalid UTF-8 at byte {at}"));
+            assert!(serde_json::from_slice::<Session>(&bytes).is_err());
+        }
+        // Valid UTF-8 beyond ASCII still decodes.
         session["a_field_from_the_future"] = json!("caf\u{e9} \u{1f389}");
         same_as_serde_json::<Session>(&serde_json::to_vec(&session).unwrap()).unwrap();
+    }
+
+    #[test]
+    fn a_body_with_invalid_utf8_is_accepted_exactly_when_serde_json_accepts_it() {
+        let session = serde_json::to_string_pretty(&fixture("billing_portal.session")).unwrap();
+        let with = |from: &str, to: &[u8]| -> Vec<u8> {
+            let at = session.find(from).unwrap();
+            let mut bytes = session.as_bytes()[..at].to_vec();
+            bytes.extend_from_slice(to);
+            bytes.extend_from_slice(&session.as_bytes()[at + from.len()..]);
+            bytes
+        };
+        let future = |value: &[u8]| [br#""future": ""#, value, br#"", "id""#].concat();
+        let bodies = [
+            // Ignored: several sequences, in a nested value and in a key of one.
+            with(r#""id""#, &future(b"\xff\xfe a \xc3")),
+            with(r#""id""#, b"\"f\": {\"k\xff\": [\"\xe2\x82\", 1]}, \"id\""),
+            // Not ignored: after a backslash, in a \u escape, outside a string, in a key read,
+            // in a value read after an ignored one.
+            with(r#""id""#, &future(b"\\\xff")),
+            with(r#""id""#, &future(b"\\u12\xff4")),
+            with(r#""id""#, &[b"\xff, \"id\"".as_slice()].concat()),
+            with(r#""id""#, b"\"i\xffd\""),
+            with(
+                r#""id""#,
+                &[future(b"\xff"), b": \"bps_\xff\", \"x\"".to_vec()].concat(),
+            ),
+        ];
+        let accepted: Vec<bool> = bodies
+            .iter()
+            .map(|body| {
+                assert!(std::str::from_utf8(body).is_err());
+                let ours = from_slice::<Session>(body);
+                let theirs = serde_json::from_slice::<Session>(body);
+                assert_eq!(
+                    ours.as_ref().ok(),
+                    theirs.as_ref().ok(),
+                    "{}",
+                    String::from_utf8_lossy(body)
+                );
+                assert_eq!(
+                    ours.is_ok(),
+                    theirs.is_ok(),
+                    "{}",
+                    String::from_utf8_lossy(body)
+                );
+                ours.is_ok()
+            })
+            .collect();
+        assert_eq!(accepted, [true, true, false, false, false, false, false]);
+        // The error names the byte of the string that was read, not an earlier ignored one.
+        let body = &bodies[6];
+        let error = from_slice::<Session>(body).unwrap_err().to_string();
+        let read = body.windows(5).position(|w| w == b"bps_\xff").unwrap() + 4;
+        assert_eq!(error, format!("invalid UTF-8 at byte {read}"));
+        // Up to 1000 invalid sequences are stood in for; past that the body is refused.
+        let many = |n: usize| with(r#""id""#, &future(&b"\xff".repeat(n)));
+        from_slice::<Session>(&many(1000)).unwrap();
+        let first = session.find(r#""id""#).unwrap() + future(b"").len() - br#"", "id""#.len();
+        assert_eq!(
+            from_slice::<Session>(&many(1001)).unwrap_err().to_string(),
+            format!("invalid UTF-8 at byte {first}")
+        );
     }
 
     #[test]

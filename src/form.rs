@@ -7,11 +7,17 @@
 //! | Rust value | pairs |
 //! | --- | --- |
 //! | nested struct or map | `flow_data[after_completion][type]=redirect` |
-//! | sequence | indexed: `expand[0]=configuration`, `items[0][id]=si_1` |
+//! | sequence | indexed: `expand[0]=configuration`, `items[0][id]=si_1`; an element that sends nothing (`None`, an empty struct) takes no index, so `[Some(1), None, Some(3)]` is `b[0]=1&b[1]=3` |
 //! | `None`, `()` | nothing |
 //! | `bool` | `true` / `false` |
 //! | empty string | `name=` (sent only when the caller set it: that is how Stripe clears a field) |
 //! | unit enum variant | its (renamed) name |
+//!
+//! An element that sends nothing is left out of the numbering because Stripe refuses a list
+//! with a gap ("expand has no index 0"), which is what Stripe's own libraries send for it
+//! (stripe-go skips a nil element but counts it, stripe-python 16 sends the text `None`).
+//! serde_json's `Number` under its `arbitrary_precision` feature and its `RawValue` are the
+//! value they hold, as in JSON.
 //!
 //! Empty sequences and maps send nothing, as in the official libraries. A shape that has no
 //! form encoding (bytes, a bare number at the top level, a map with non-scalar keys, NaN) is an
@@ -107,6 +113,7 @@ trait Sink {
     fn pair(&mut self, key: &str, value: &str);
     fn pair_display(&mut self, key: &str, value: impl Display);
     fn keys(&self) -> impl Iterator<Item = &str>;
+    fn len(&self) -> usize;
 }
 
 /// The pairs as [`to_pairs`] returns them.
@@ -121,6 +128,10 @@ impl Sink for Vec<(String, String)> {
 
     fn keys(&self) -> impl Iterator<Item = &str> {
         self.iter().map(|(key, _)| key.as_str())
+    }
+
+    fn len(&self) -> usize {
+        Vec::len(self)
     }
 }
 
@@ -154,6 +165,10 @@ impl Sink for Arena {
         self.spans
             .iter()
             .map(|&(key, value, _)| &self.text[key..value])
+    }
+
+    fn len(&self) -> usize {
+        self.spans.len()
     }
 }
 
@@ -238,10 +253,46 @@ struct TopLevel<'a, S>(&'a mut Flattener<S>);
 /// A value at the key currently in the flattener.
 struct Nested<'a, S>(&'a mut Flattener<S>);
 
+impl<S: Sink> Nested<'_, S> {
+    fn float(self, v: impl Display, finite: bool) -> Result<(), FormError> {
+        if !finite {
+            return Err(FormError(format!("the number {v} has no form encoding")));
+        }
+        self.0.push_display(v);
+        Ok(())
+    }
+}
+
+/// The names serde_json gives its own types when they serialize as structs: a `Number` under
+/// its `arbitrary_precision` feature, one field holding the digits, and a `RawValue` (feature
+/// `raw_value`), one field holding the raw JSON text. Cargo unifies features across a build,
+/// so any crate in a user's tree can turn either on; both are the scalar they hold, not a
+/// struct to nest.
+const JSON_NUMBER: &str = "$serde_json::private::Number";
+const JSON_RAW_VALUE: &str = "$serde_json::private::RawValue";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum JsonToken {
+    Number,
+    RawValue,
+}
+
+impl JsonToken {
+    fn of(struct_name: &str) -> Option<JsonToken> {
+        match struct_name {
+            JSON_NUMBER => Some(JsonToken::Number),
+            JSON_RAW_VALUE => Some(JsonToken::RawValue),
+            _ => None,
+        }
+    }
+}
+
 /// A struct, map or sequence being written; `top` says whether its keys are bare.
 struct Compound<'a, S> {
     flattener: &'a mut Flattener<S>,
     top: bool,
+    /// One of serde_json's own types, written as the value it holds.
+    json: Option<JsonToken>,
     index: usize,
     /// For maps: where the key buffer stood before the current entry's key.
     map_key_start: Option<usize>,
@@ -254,6 +305,7 @@ impl<'a, S: Sink> Compound<'a, S> {
         Compound {
             flattener,
             top,
+            json: None,
             index: 0,
             map_key_start: None,
             variant_start: None,
@@ -280,6 +332,34 @@ impl<'a, S: Sink> Compound<'a, S> {
         value.serialize(Nested(self.flattener))?;
         self.flattener.key.truncate(len);
         Ok(())
+    }
+
+    /// The one field of a serde_json `Number` or `RawValue`, at the key of the struct itself.
+    fn json_field<T: Serialize + ?Sized>(
+        &mut self,
+        token: JsonToken,
+        value: &T,
+    ) -> Result<(), FormError> {
+        if token == JsonToken::Number {
+            // The digits, a string (a number at the top level was refused before).
+            return value.serialize(Nested(self.flattener));
+        }
+        let Ok(serde_json::Value::String(raw)) = serde_json::to_value(value) else {
+            return Err(FormError(
+                "a serde_json RawValue without its JSON text".into(),
+            ));
+        };
+        let parsed: serde_json::Value = serde_json::from_str(&raw)
+            .map_err(|e| FormError(format!("a RawValue that is not JSON: {e}")))?;
+        match parsed {
+            _ if self.top => parsed.serialize(TopLevel(self.flattener)),
+            // The digits as written: through `f64` a long number would lose some.
+            serde_json::Value::Number(_) => {
+                self.flattener.push(raw.trim());
+                Ok(())
+            }
+            _ => parsed.serialize(Nested(self.flattener)),
+        }
     }
 }
 
@@ -409,8 +489,17 @@ impl<'a, S: Sink> ser::Serializer for TopLevel<'a, S> {
         Ok(Compound::new(self.0, true))
     }
 
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Compound<'a, S>, FormError> {
-        Ok(Compound::new(self.0, true))
+    fn serialize_struct(self, name: &'static str, _: usize) -> Result<Compound<'a, S>, FormError> {
+        let json = JsonToken::of(name);
+        if json == Some(JsonToken::Number) {
+            return Err(FormError(
+                "params must be a struct or map at the top level, not a number".into(),
+            ));
+        }
+        Ok(Compound {
+            json,
+            ..Compound::new(self.0, true)
+        })
     }
 
     fn serialize_struct_variant(
@@ -486,16 +575,14 @@ impl<'a, S: Sink> ser::Serializer for Nested<'a, S> {
         Ok(())
     }
 
+    // Formatted as the `f32` it is: widened to `f64` first, `0.1f32` would be sent as
+    // `0.10000000149011612`.
     fn serialize_f32(self, v: f32) -> Result<(), FormError> {
-        self.serialize_f64(v.into())
+        self.float(v, v.is_finite())
     }
 
     fn serialize_f64(self, v: f64) -> Result<(), FormError> {
-        if !v.is_finite() {
-            return Err(FormError(format!("the number {v} has no form encoding")));
-        }
-        self.0.push_display(v);
-        Ok(())
+        self.float(v, v.is_finite())
     }
 
     fn serialize_char(self, v: char) -> Result<(), FormError> {
@@ -585,8 +672,11 @@ impl<'a, S: Sink> ser::Serializer for Nested<'a, S> {
         Ok(Compound::new(self.0, false))
     }
 
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Compound<'a, S>, FormError> {
-        Ok(Compound::new(self.0, false))
+    fn serialize_struct(self, name: &'static str, _: usize) -> Result<Compound<'a, S>, FormError> {
+        Ok(Compound {
+            json: JsonToken::of(name),
+            ..Compound::new(self.0, false)
+        })
     }
 
     fn serialize_struct_variant(
@@ -601,10 +691,15 @@ impl<'a, S: Sink> ser::Serializer for Nested<'a, S> {
 }
 
 impl<S: Sink> Compound<'_, S> {
+    /// Writes the next element at the next index. An element that writes nothing (`None`, an
+    /// empty struct) takes no index: Stripe refuses a list with a gap ("has no index 0").
     fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), FormError> {
         let len = self.flattener.enter_index(self.top, self.index);
-        self.index += 1;
+        let written = self.flattener.pairs.len();
         value.serialize(Nested(self.flattener))?;
+        if self.flattener.pairs.len() > written {
+            self.index += 1;
+        }
         self.flattener.key.truncate(len);
         Ok(())
     }
@@ -672,7 +767,10 @@ impl<S: Sink> ser::SerializeStruct for Compound<'_, S> {
         name: &'static str,
         value: &T,
     ) -> Result<(), FormError> {
-        self.field(name, value)
+        match self.json {
+            Some(token) => self.json_field(token, value),
+            None => self.field(name, value),
+        }
     }
 
     fn end(self) -> Result<(), FormError> {
@@ -759,7 +857,7 @@ impl MapKey<'_> {
     }
 }
 
-impl ser::Serializer for MapKey<'_> {
+impl<'a> ser::Serializer for MapKey<'a> {
     type Ok = ();
     type Error = FormError;
     type SerializeSeq = Impossible<(), FormError>;
@@ -767,7 +865,7 @@ impl ser::Serializer for MapKey<'_> {
     type SerializeTupleStruct = Impossible<(), FormError>;
     type SerializeTupleVariant = Impossible<(), FormError>;
     type SerializeMap = Impossible<(), FormError>;
-    type SerializeStruct = Impossible<(), FormError>;
+    type SerializeStruct = NumberKey<'a>;
     type SerializeStructVariant = Impossible<(), FormError>;
 
     fn serialize_bool(self, v: bool) -> Result<(), FormError> {
@@ -875,10 +973,13 @@ impl ser::Serializer for MapKey<'_> {
     }
     fn serialize_struct(
         self,
-        _: &'static str,
+        name: &'static str,
         _: usize,
     ) -> Result<Self::SerializeStruct, FormError> {
-        Err(unsupported("a struct as a map key"))
+        match JsonToken::of(name) {
+            Some(JsonToken::Number) => Ok(NumberKey(Some(self))),
+            _ => Err(unsupported("a struct as a map key")),
+        }
     }
     fn serialize_struct_variant(
         self,
@@ -888,6 +989,29 @@ impl ser::Serializer for MapKey<'_> {
         _: usize,
     ) -> Result<Self::SerializeStructVariant, FormError> {
         Err(unsupported("an enum map key"))
+    }
+}
+
+/// A serde_json `Number` as a map key, under `arbitrary_precision`: its digits are the segment.
+struct NumberKey<'a>(Option<MapKey<'a>>);
+
+impl ser::SerializeStruct for NumberKey<'_> {
+    type Ok = ();
+    type Error = FormError;
+
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        _: &'static str,
+        digits: &T,
+    ) -> Result<(), FormError> {
+        match self.0.take() {
+            Some(key) => digits.serialize(key),
+            None => Err(FormError("a number map key with two values".into())),
+        }
+    }
+
+    fn end(self) -> Result<(), FormError> {
+        Ok(())
     }
 }
 
@@ -986,6 +1110,139 @@ mod tests {
         assert!(
             to_pairs(&top).is_err(),
             "a sequence at the top level is refused"
+        );
+    }
+
+    /// Serializes as serde_json's own types do: its `Number` under `arbitrary_precision`
+    /// (`Json(JSON_NUMBER, "1")`) and its `RawValue` (`Json(JSON_RAW_VALUE, "[1]")`).
+    struct Json(&'static str, &'static str);
+
+    impl Serialize for Json {
+        fn serialize<S: ser::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ser::SerializeStruct;
+            let mut json = serializer.serialize_struct(self.0, 1)?;
+            json.serialize_field(self.0, self.1)?;
+            json.end()
+        }
+    }
+
+    fn owned(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|&(k, v)| (k.to_owned(), v.to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn serde_json_numbers_and_raw_values_are_the_scalars_they_hold() {
+        let number = |digits| Json(JSON_NUMBER, digits);
+        let raw = |text| Json(JSON_RAW_VALUE, text);
+        let params = std::collections::BTreeMap::from([
+            ("a", number("1")),
+            ("b", number("-123456789012345678901234567890.125")),
+            ("c", raw(" 1.50 ")),
+            ("d", raw(r#""caf\u00e9""#)),
+            ("e", raw(r#"{"k": [true, null, "v"], "n": 2}"#)),
+            ("f", raw("null")),
+        ]);
+        assert_eq!(
+            to_pairs(&params).unwrap(),
+            owned(&[
+                ("a", "1"),
+                ("b", "-123456789012345678901234567890.125"),
+                ("c", "1.50"),
+                ("d", "caf\u{e9}"),
+                ("e[k][0]", "true"),
+                ("e[k][1]", "v"),
+                ("e[n]", "2"),
+            ])
+        );
+        assert_eq!(to_string(&params).unwrap().matches('=').count(), 7);
+        // A number as a map key is its digits.
+        let keyed = std::collections::BTreeMap::from([("m", Keyed)]);
+        assert_eq!(to_pairs(&keyed).unwrap(), owned(&[("m[42]", "x")]));
+        // At the top level, a number is refused as any number is, and raw JSON is its value.
+        assert_eq!(
+            to_pairs(&number("1")).unwrap_err().to_string(),
+            to_pairs(&1).unwrap_err().to_string()
+        );
+        assert_eq!(
+            to_pairs(&raw(r#"{"a": {"b": 1}}"#)).unwrap(),
+            owned(&[("a[b]", "1")])
+        );
+        assert!(to_pairs(&raw("1")).is_err());
+        let error = to_pairs(&std::collections::BTreeMap::from([("a", raw("{oops"))])).unwrap_err();
+        assert!(
+            error.to_string().contains("RawValue that is not JSON"),
+            "{error}"
+        );
+    }
+
+    /// A map whose one key serializes as serde_json's `Number` does.
+    struct Keyed;
+
+    impl Serialize for Keyed {
+        fn serialize<S: ser::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            serializer.collect_map([(Json(JSON_NUMBER, "42"), "x")])
+        }
+    }
+
+    #[test]
+    fn an_f32_is_written_with_its_own_digits() {
+        let floats = std::collections::BTreeMap::from([
+            ("a", 0.1f32),
+            ("b", 16_777_216f32),
+            ("c", -1.5e-7f32),
+            ("d", f32::MAX),
+        ]);
+        assert_eq!(
+            to_pairs(&floats).unwrap(),
+            owned(&[
+                ("a", "0.1"),
+                ("b", "16777216"),
+                ("c", "-0.00000015"),
+                ("d", &f32::MAX.to_string()),
+            ])
+        );
+        let error = to_pairs(&std::collections::BTreeMap::from([("a", f32::NAN)])).unwrap_err();
+        assert!(
+            error.to_string().contains("NaN has no form encoding"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn an_element_that_writes_nothing_takes_no_index() {
+        #[derive(serde::Serialize)]
+        struct Params {
+            b: Vec<Option<u8>>,
+        }
+        let params = Params {
+            b: vec![None, Some(1), None, None, Some(3), None],
+        };
+        assert_eq!(
+            to_pairs(&params).unwrap(),
+            owned(&[("b[0]", "1"), ("b[1]", "3")])
+        );
+        let value = serde_json::json!({
+            "expand": [null, "configuration"],
+            "items": [{"x": null}, {}, {"x": 2}, [], [null, [null]], {"x": 3}],
+            "nested": [[null, 1], [null, null], [2]],
+            "empty": [null],
+        });
+        assert_eq!(
+            to_pairs(&value).unwrap(),
+            owned(&[
+                ("expand[0]", "configuration"),
+                ("items[0][x]", "2"),
+                ("items[1][x]", "3"),
+                ("nested[0][0]", "1"),
+                ("nested[1][0]", "2"),
+            ])
+        );
+        assert_eq!(
+            to_string(&value).unwrap(),
+            serde_urlencoded::to_string(to_pairs(&value).unwrap()).unwrap()
         );
     }
 }

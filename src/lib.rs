@@ -68,9 +68,7 @@
 //!                     .allowed_updates([CustomerUpdateField::Email, CustomerUpdateField::Address]),
 //!             )
 //!             .subscription_pause(
-//!                 SubscriptionPauseParams::new()
-//!                     .enabled(true)
-//!                     .duration(PauseDurationParams::indefinite()),
+//!                 SubscriptionPauseParams::new(true).duration(PauseDurationParams::indefinite()),
 //!             ),
 //!     )
 //!     .name("Self-serve"),

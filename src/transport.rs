@@ -329,7 +329,13 @@ impl Transport {
         };
         let status = response.status().as_u16();
         let request_id = header(REQUEST_ID).map(str::to_owned);
-        let should_retry = header(STRIPE_SHOULD_RETRY).map(|v| v.eq_ignore_ascii_case("true"));
+        // Only exactly `true` or `false` says anything, as in stripe-python; any other value
+        // leaves the decision to the status.
+        let should_retry = header(STRIPE_SHOULD_RETRY).and_then(|v| match v {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => None,
+        });
         let retry_after = header(header::RETRY_AFTER)
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
@@ -476,7 +482,8 @@ fn permanent(error: Error) -> Failure {
 ///
 /// A pooled connection that failed before any byte of an answer was dropped while idle: the
 /// request never arrived, so it is sent again at once on a new connection. Stripe's
-/// `Stripe-Should-Retry` header decides next. Without it: connection failures and
+/// `Stripe-Should-Retry` header decides next, when it is exactly `true` or `false` (any other
+/// value counts as no header). Without it: connection failures and
 /// timeouts are retried (the idempotency key makes that safe even when the request did
 /// arrive), and so are 409 (a conflict, often a concurrent request with the same key) and
 /// every 5xx. Other 4xx are the caller's to fix, and a 2xx is done. A TLS failure (a

@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use common::spec::{check_against_spec, spec_keys};
 use common::{pairs, Reply, TestServer};
 use serde_json::{json, Value};
+use stripe_billing_portal::mock::MockServer;
 use stripe_billing_portal::*;
 
 const LIST_PATH: &str = "/v1/billing_portal/configurations";
@@ -69,7 +70,7 @@ fn every_feature() -> FeaturesParams {
                 .mode(CancelMode::Immediately)
                 .proration_behavior(ProrationBehavior::CreateProrations),
         )
-        .subscription_pause(SubscriptionPauseParams::new().enabled(true).duration(
+        .subscription_pause(SubscriptionPauseParams::new(true).duration(
             PauseDurationParams::interval_options([
                 PauseIntervalOptionParams::new(PauseInterval::Month),
                 PauseIntervalOptionParams::new(PauseInterval::Week).interval_count(6),
@@ -245,7 +246,7 @@ fn create_sends_every_feature_as_indexed_bracket_pairs() {
 fn create_with_only_features_sends_only_features() {
     let server = TestServer::always(configuration_reply("bpc_new"));
     let features = FeaturesParams::new().subscription_pause(
-        SubscriptionPauseParams::new().duration(PauseDurationParams::indefinite()),
+        SubscriptionPauseParams::unchanged().duration(PauseDurationParams::indefinite()),
     );
 
     server
@@ -401,6 +402,133 @@ fn update_sends_set_and_cleared_fields_and_leaves_the_rest_out() {
             ("name", ""),
         ])
     );
+}
+
+/// Each feature whose `enabled` the spec makes optional on update, built without it.
+fn every_feature_unchanged() -> FeaturesParams {
+    FeaturesParams::new()
+        .customer_update(
+            CustomerUpdateParams::unchanged().allowed_updates([CustomerUpdateField::Email]),
+        )
+        .subscription_cancel(SubscriptionCancelParams::unchanged().mode(CancelMode::Immediately))
+        .subscription_pause(
+            SubscriptionPauseParams::unchanged().duration(PauseDurationParams::indefinite()),
+        )
+        .subscription_update(
+            SubscriptionUpdateParams::unchanged().proration_behavior(ProrationBehavior::None),
+        )
+}
+
+#[test]
+fn update_can_change_a_feature_without_switching_it_on_or_off() {
+    let server = TestServer::always(configuration_reply("bpc_123"));
+    let params = ConfigurationUpdateParams::new().features(every_feature_unchanged());
+
+    let client = server.client();
+    client.update_configuration("bpc_123", &params).unwrap();
+
+    assert_eq!(
+        sent_pairs(&server),
+        pairs(&[
+            ("features[customer_update][allowed_updates][0]", "email"),
+            ("features[subscription_cancel][mode]", "immediately"),
+            ("features[subscription_pause][duration][type]", "indefinite"),
+            ("features[subscription_update][proration_behavior]", "none"),
+        ])
+    );
+}
+
+#[test]
+fn a_feature_updated_without_enabled_stays_on_or_off_in_the_local_server() {
+    let server = MockServer::start().unwrap();
+    let client = Client::builder("sk_test_123")
+        .base_url(server.url())
+        .build()
+        .unwrap();
+    let created = client
+        .create_configuration(&ConfigurationCreateParams::new(
+            FeaturesParams::new()
+                .customer_update(CustomerUpdateParams::new(true))
+                .subscription_cancel(SubscriptionCancelParams::new(true))
+                .subscription_pause(SubscriptionPauseParams::new(true))
+                .subscription_update(SubscriptionUpdateParams::new(false)),
+        ))
+        .unwrap();
+
+    let updated = client
+        .update_configuration(
+            &created.id,
+            &ConfigurationUpdateParams::new().features(every_feature_unchanged()),
+        )
+        .unwrap();
+
+    let features = updated.features;
+    assert!(features.customer_update.enabled);
+    assert_eq!(
+        features.customer_update.allowed_updates,
+        [CustomerUpdateField::Email]
+    );
+    assert!(features.subscription_cancel.enabled);
+    assert_eq!(features.subscription_cancel.mode, CancelMode::Immediately);
+    assert!(features.subscription_pause.unwrap().enabled);
+    assert!(!features.subscription_update.enabled);
+    assert_eq!(
+        features.subscription_update.proration_behavior,
+        ProrationBehavior::None
+    );
+}
+
+#[test]
+fn create_refuses_a_feature_left_unswitched_before_sending() {
+    let server = TestServer::always(configuration_reply("bpc_new"));
+    let client = server.client();
+    let cases = [
+        (
+            "customer_update",
+            FeaturesParams::new().customer_update(CustomerUpdateParams::unchanged()),
+        ),
+        (
+            "subscription_cancel",
+            FeaturesParams::new()
+                .invoice_history(InvoiceHistoryParams::new(true))
+                .subscription_cancel(SubscriptionCancelParams::unchanged()),
+        ),
+        (
+            "subscription_update",
+            FeaturesParams::new()
+                .subscription_update(SubscriptionUpdateParams::unchanged().clear_products()),
+        ),
+    ];
+    for (feature, features) in cases {
+        let error = client
+            .create_configuration(&ConfigurationCreateParams::new(features))
+            .unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidInput, "{error}");
+        assert_eq!(error.attempts(), 0);
+        assert!(
+            error.to_string().contains(&format!(
+                "features[{feature}][enabled] is required on create"
+            )),
+            "{error}"
+        );
+    }
+    // The same params from JSON, as a file might give them.
+    let params: ConfigurationCreateParams = serde_json::from_value(
+        json!({"features": {"subscription_cancel": {"mode": "immediately"}}}),
+    )
+    .unwrap();
+    assert_eq!(
+        client.create_configuration(&params).unwrap_err().kind(),
+        ErrorKind::InvalidInput
+    );
+    assert!(server.requests().is_empty());
+    // Pausing is the one feature whose `enabled` create leaves optional.
+    client
+        .create_configuration(&ConfigurationCreateParams::new(
+            FeaturesParams::new().subscription_pause(SubscriptionPauseParams::unchanged()),
+        ))
+        .unwrap();
+    assert_eq!(server.requests().len(), 1);
 }
 
 #[test]

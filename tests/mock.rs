@@ -961,7 +961,7 @@ fn every_configuration_operation_works_through_the_typed_client() {
                                 [CancellationReasonOption::TooExpensive],
                             )),
                     )
-                    .subscription_pause(SubscriptionPauseParams::new().enabled(true).duration(
+                    .subscription_pause(SubscriptionPauseParams::new(true).duration(
                         PauseDurationParams::interval_options([
                             PauseIntervalOptionParams::new(PauseInterval::Month).interval_count(2),
                         ]),

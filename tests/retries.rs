@@ -278,6 +278,19 @@ fn other_client_errors_and_429_are_not_retried_without_stripe_saying_so() {
     }
 }
 
+/// The attempts a request makes against a server that always answers `status` with
+/// `Stripe-Should-Retry: header`; every attempt reached the server with the same key.
+fn attempts_with_should_retry(status: u16, header: &str) -> u32 {
+    let server = TestServer::always(
+        Reply::stripe_error(status, "api_error", "x").with_header("Stripe-Should-Retry", header),
+    );
+    let error = server.client().create_session(&params()).unwrap_err();
+    let requests = server.requests();
+    assert_eq!(requests.len(), error.attempts() as usize);
+    one_key(&requests);
+    error.attempts()
+}
+
 #[test]
 fn stripe_should_retry_decides_before_the_status() {
     let cases = [
@@ -288,17 +301,26 @@ fn stripe_should_retry_decides_before_the_status() {
         (500, "true", 3),
     ];
     for (status, header, attempts) in cases {
-        let server = TestServer::always(
-            Reply::stripe_error(status, "api_error", "x")
-                .with_header("Stripe-Should-Retry", header),
-        );
-        let error = server.client().create_session(&params()).unwrap_err();
         assert_eq!(
-            error.attempts(),
+            attempts_with_should_retry(status, header),
             attempts,
             "{status} with Stripe-Should-Retry: {header}"
         );
-        assert_eq!(server.requests().len(), attempts as usize);
+    }
+}
+
+#[test]
+fn stripe_should_retry_other_than_true_or_false_leaves_the_decision_to_the_status() {
+    // As stripe-python: only exactly `true` or `false` decides; anything else is as if the
+    // header were absent (409 and 5xx retried, other 4xx not).
+    for header in ["1", "0", "TRUE", "False", "yes", ""] {
+        for (status, attempts) in [(503, 3), (409, 3), (400, 1), (429, 1)] {
+            assert_eq!(
+                attempts_with_should_retry(status, header),
+                attempts,
+                "{status} with Stripe-Should-Retry: {header:?}"
+            );
+        }
     }
 }
 

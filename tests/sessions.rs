@@ -425,6 +425,63 @@ fn extra_params_nest_at_every_level_and_follow_the_typed_ones() {
 }
 
 #[test]
+fn extra_param_numbers_are_sent_as_numbers_whatever_serde_json_features_are_on() {
+    // `.ci/run` also runs this file with serde_json's `arbitrary_precision`, under which a
+    // number serializes as a struct that the encoder once nested as `[$serde_json::...]`.
+    let params = SessionCreateParams::for_customer("cus_1")
+        .extra_param(
+            "numbers",
+            json!({"int": 5, "big": u64::MAX, "neg": -7, "float": 1.25}),
+        )
+        .flow_data(FlowData::subscription_cancel("sub_1").extra_param("x", 5));
+    assert_eq!(
+        sent_pairs(&params),
+        pairs(&[
+            ("customer", "cus_1"),
+            ("flow_data[type]", "subscription_cancel"),
+            ("flow_data[subscription_cancel][subscription]", "sub_1"),
+            ("flow_data[x]", "5"),
+            ("numbers[big]", "18446744073709551615"),
+            ("numbers[float]", "1.25"),
+            ("numbers[int]", "5"),
+            ("numbers[neg]", "-7"),
+        ])
+    );
+}
+
+#[test]
+fn the_arbitrary_precision_run_of_ci_has_the_feature_on() {
+    // `.ci/run` sets this for its run with `--features serde_json/arbitrary_precision`, so a
+    // change to that command cannot quietly test the default build twice.
+    if std::env::var_os("CI_SERDE_JSON_ARBITRARY_PRECISION").is_some() {
+        let digits = "0.100000000000000000000000001";
+        let number: Value = serde_json::from_str(digits).unwrap();
+        assert_eq!(
+            number.to_string(),
+            digits,
+            "serde_json read the number as an f64"
+        );
+    }
+}
+
+#[test]
+fn a_null_in_an_extra_param_list_takes_no_index() {
+    // Stripe refuses a list with a gap: "expand has no index 0".
+    let params = SessionCreateParams::for_customer("cus_1")
+        .extra_param("expand", json!([null, "configuration"]))
+        .extra_param("tags", json!([null, "a", {}, "b"]));
+    assert_eq!(
+        sent_pairs(&params),
+        pairs(&[
+            ("customer", "cus_1"),
+            ("expand[0]", "configuration"),
+            ("tags[0]", "a"),
+            ("tags[1]", "b"),
+        ])
+    );
+}
+
+#[test]
 fn an_empty_string_is_sent_only_when_the_caller_sets_one() {
     let params = SessionCreateParams::for_customer("cus_1").return_url("");
     assert_eq!(
@@ -697,6 +754,57 @@ fn unknown_enum_values_are_kept_and_unknown_fields_ignored() {
     );
 }
 
+/// A 200 whose body is `body`, bytes that need not be UTF-8.
+fn raw_200(body: &[u8]) -> Reply {
+    let mut bytes = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nRequest-Id: req_utf8\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    bytes.extend_from_slice(body);
+    Reply::Raw(bytes)
+}
+
+#[test]
+fn invalid_utf8_in_a_field_the_crate_ignores_does_not_fail_the_answer() {
+    let valid = session_json(Value::Null);
+    let with_future = |value: &[u8]| {
+        let mut body = valid.trim_end_matches('}').as_bytes().to_vec();
+        body.extend_from_slice(b",\"future\":\"caf");
+        body.extend_from_slice(value);
+        body.extend_from_slice(b"\"}");
+        body
+    };
+    let body = with_future(b"\xff");
+    assert!(std::str::from_utf8(&body).is_err());
+    let server = TestServer::always(raw_200(&body));
+    let session = server
+        .client()
+        .create_session(&SessionCreateParams::for_customer("cus_1"))
+        .unwrap();
+    assert_eq!(session.id, "bps_123");
+    assert_eq!(session.url, "https://billing.stripe.com/p/session/test_123");
+
+    // In a field the crate reads, it is an invalid answer, and not retried.
+    let body = valid.replace("test_123", "test_\u{e9}").into_bytes();
+    let at = body.iter().position(|&b| b == 0xc3).unwrap();
+    let mut body = body;
+    body.remove(at); // the lone second byte of `é`
+    let server = TestServer::always(raw_200(&body));
+    let error = server
+        .client()
+        .create_session(&SessionCreateParams::for_customer("cus_1"))
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidResponse, "{error}");
+    assert_eq!(error.attempts(), 1);
+    assert_eq!(error.request_id(), Some("req_utf8"));
+    assert!(
+        error.to_string().contains("invalid UTF-8 at byte"),
+        "{error}"
+    );
+}
+
 #[test]
 fn the_expanded_session_comes_back_through_the_client() {
     let server = TestServer::always(Reply::json(200, endive_session().to_string()));
@@ -862,13 +970,23 @@ fn a_key_and_base_url_swapped_do_not_echo_the_key() {
         .build()
         .unwrap_err();
     assert!(error.to_string().contains("swapped"), "{error}");
-    let error = Client::builder("sk_test_1")
-        .base_url("sk_live_SUPERSECRET")
-        .build()
-        .unwrap_err();
+    let builder = Client::builder("https://api.stripe.com").base_url("sk_live_SUPERSECRET");
+    let shown = format!("{builder:?}");
+    assert!(!shown.contains("SUPERSECRET"), "{shown}");
+    assert!(
+        shown.contains(r#"base_url: "<invalid, not shown>""#),
+        "{shown}"
+    );
+    let error = builder.build().unwrap_err();
     assert!(
         !format!("{error} {error:?}").contains("SUPERSECRET"),
         "{error:?}"
+    );
+    // A base URL `build` accepts is shown as it is.
+    let builder = Client::builder("sk_test_1").base_url("http://127.0.0.1:12111/");
+    assert!(
+        format!("{builder:?}").contains(r#"base_url: "http://127.0.0.1:12111""#),
+        "{builder:?}"
     );
 }
 
