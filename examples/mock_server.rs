@@ -2,15 +2,15 @@
 //! client in any language, as people use stripe-mock.
 //!
 //! ```text
-//! cargo run --example mock_server -- [--port N]
+//! cargo run --example mock_server -- [--port N] [--quiet]
 //! ```
 //!
 //! The first line on stdout is the base URL (`http://127.0.0.1:12111`); every request is then
-//! logged on stderr. Ctrl-C stops it.
+//! logged on stderr as it arrives (nothing is copied on a timer, and the server keeps only
+//! its bounded request log). Ctrl-C stops it.
 
 use std::io::Write;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use stripe_billing_portal::mock::MockServer;
 
@@ -18,10 +18,11 @@ const HELP: &str = "\
 mock_server: a local Stripe-compatible server for the Billing Portal API (test mode only)
 
 USAGE:
-    cargo run --example mock_server -- [--port N]
+    cargo run --example mock_server -- [--port N] [--quiet]
 
 OPTIONS:
     --port N     listen on 127.0.0.1:N (default: a free port)
+    --quiet      do not log requests
     -h, --help   print this help
 
 The first line on stdout is the base URL. Point a Stripe client at it with a test key
@@ -29,12 +30,17 @@ The first line on stdout is the base URL. Point a Stripe client at it with a tes
 
 fn main() -> ExitCode {
     let mut port = 0u16;
+    let mut quiet = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let value = match arg.as_str() {
             "-h" | "--help" => {
                 println!("{HELP}");
                 return ExitCode::SUCCESS;
+            }
+            "--quiet" => {
+                quiet = true;
+                continue;
             }
             "--port" => args.next(),
             other => match other.strip_prefix("--port=") {
@@ -54,7 +60,14 @@ fn main() -> ExitCode {
         }
     }
 
-    let server = match MockServer::start_on_port(port) {
+    let mut builder = MockServer::builder().port(port);
+    if !quiet {
+        builder = builder.on_request(|request| match &request.query {
+            Some(query) => eprintln!("{} {}?{query}", request.method, request.path),
+            None => eprintln!("{} {}", request.method, request.path),
+        });
+    }
+    let server = match builder.start() {
         Ok(server) => server,
         Err(error) => {
             eprintln!("error: {error}");
@@ -66,16 +79,7 @@ fn main() -> ExitCode {
     eprintln!("Stripe Billing Portal mock (test mode) listening; Ctrl-C stops it.");
 
     // Ctrl-C's default action ends the process, which is all the shutdown needed.
-    let mut logged = 0;
     loop {
-        std::thread::sleep(Duration::from_millis(200));
-        let requests = server.requests();
-        for request in &requests[logged..] {
-            match &request.query {
-                Some(query) => eprintln!("{} {}?{query}", request.method, request.path),
-                None => eprintln!("{} {}", request.method, request.path),
-            }
-        }
-        logged = requests.len();
+        std::thread::park();
     }
 }
