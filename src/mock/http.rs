@@ -78,35 +78,12 @@ pub(crate) fn read_request(
     }
     // The whole head must arrive within the head deadline, however slowly it trickles.
     let deadline = Instant::now() + limits.head_timeout;
-    let too_slow = || {
-        malformed(
-            408,
-            format!(
-                "the request head did not arrive within {:?}",
-                limits.head_timeout
-            ),
-        )
-    };
     let mut head = Vec::new();
     loop {
-        let remaining = deadline.saturating_duration_since(Instant::now());
-        if remaining.is_zero() {
-            return Err(too_slow());
-        }
-        let _ = reader
-            .get_ref()
-            .set_read_timeout(Some(remaining.min(limits.read_timeout)));
         let before = head.len();
-        // Bounded, so one endless line cannot fill memory before the size check below.
-        let room = (MAX_HEAD_BYTES + 1 - before) as u64;
-        match reader.by_ref().take(room).read_until(b'\n', &mut head) {
-            Ok(0) => return Ok(None),
-            Ok(_) => {}
-            Err(e) if is_timeout(&e) => return Err(too_slow()),
-            Err(_) => return Ok(None),
-        }
-        if head.len() > MAX_HEAD_BYTES {
-            return Err(malformed(431, "request headers too large"));
+        if !read_line(reader, &mut head, deadline, limits)? {
+            // The peer closed, perhaps in the middle of a line.
+            return Ok(None);
         }
         let line = &head[before..];
         if line == b"\r\n" || line == b"\n" {
@@ -116,10 +93,6 @@ pub(crate) fn read_request(
                 continue;
             }
             break;
-        }
-        if !line.ends_with(b"\n") {
-            // The peer closed in the middle of a line.
-            return Ok(None);
         }
     }
     let head = String::from_utf8(head).map_err(|_| malformed(400, "request head is not UTF-8"))?;
@@ -221,6 +194,53 @@ pub(crate) fn read_request(
         return Ok(None);
     }
     Ok(Some(request))
+}
+
+/// Appends one line, through its `\n`, to `head`. The deadline is checked between reads, so
+/// a line that trickles in byte by byte is cut off as well. `Ok(false)` when the peer closed.
+fn read_line(
+    reader: &mut BufReader<TcpStream>,
+    head: &mut Vec<u8>,
+    deadline: Instant,
+    limits: &Limits,
+) -> Result<bool, Malformed> {
+    loop {
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        if remaining.is_zero() {
+            return Err(malformed(
+                408,
+                format!(
+                    "the request head did not arrive within {:?}",
+                    limits.head_timeout
+                ),
+            ));
+        }
+        let _ = reader
+            .get_ref()
+            .set_read_timeout(Some(remaining.min(limits.read_timeout)));
+        let available = match reader.fill_buf() {
+            Ok([]) => return Ok(false),
+            Ok(available) => available,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            // The deadline decides, on the next turn, whether this was too slow.
+            Err(e) if is_timeout(&e) => continue,
+            Err(_) => return Ok(false),
+        };
+        let (length, done) = match available.iter().position(|&b| b == b'\n') {
+            Some(end) => (end + 1, true),
+            None => (available.len(), false),
+        };
+        // Bounded, so one endless line cannot fill memory before the size check.
+        let length = length.min(MAX_HEAD_BYTES + 1 - head.len());
+        head.extend_from_slice(&available[..length]);
+        reader.consume(length);
+        if head.len() > MAX_HEAD_BYTES {
+            return Err(malformed(431, "request headers too large"));
+        }
+        if done {
+            return Ok(true);
+        }
+    }
 }
 
 /// Ends a connection after its last answer: stops writing, then reads and drops what the

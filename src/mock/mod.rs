@@ -47,7 +47,7 @@
 //! | form pairs in one request | 2,000 | 400 |
 //! | metadata | 50 keys, keys of 40 characters, values of 500 (Stripe's) | 400 naming the param |
 //! | `Idempotency-Key` | 255 characters (Stripe's) | 400 `idempotency_error` |
-//! | silence while a request is read, a blocked write | 10 s each, settable | closed (408 for a head) |
+//! | silence in a body, a blocked write | 10 s each, settable | closed |
 //! | idle keep-alive connection | 120 s, settable | closed |
 //!
 //! A request whose head could be read two ways is refused with 400 and the connection closed:
@@ -161,8 +161,8 @@ impl MockServerBuilder {
         self
     }
 
-    /// How long a client may stay silent in the middle of a request; default 10 s. Then the
-    /// connection is closed.
+    /// How long a client may stay silent while it sends a body; default 10 s. Then the
+    /// connection is closed. (The head has its own deadline, [`head_timeout`](Self::head_timeout).)
     pub fn read_timeout(mut self, timeout: Duration) -> Self {
         self.limits.read_timeout = timeout;
         self
@@ -550,15 +550,7 @@ fn answer(shared: &Shared, request: &HttpRequest, form: Form) -> Result<HttpResp
     }
     let pairs = match form {
         Form::Pairs(pairs) => pairs,
-        Form::TooMany { count, .. } => {
-            return Err(Failure::plain(
-                400,
-                "invalid_request_error",
-                format!(
-                    "Invalid request: {count} params sent; this server takes at most {MAX_FORM_PAIRS} in one request."
-                ),
-            ))
-        }
+        Form::TooMany { count, start } => return Err(too_many_pairs(count, &start)),
         Form::Malformed => {
             return Err(Failure::plain(
                 400,
@@ -599,6 +591,23 @@ fn answer(shared: &Shared, request: &HttpRequest, form: Form) -> Result<HttpResp
         lock(&shared.idempotency).remember(&scope, response.clone());
     }
     Ok(response)
+}
+
+/// The 400 for a form beyond [`MAX_FORM_PAIRS`], naming the param most of them are under
+/// (`metadata` for thousands of metadata keys), going by the start of the form.
+fn too_many_pairs(count: usize, start: &[(String, String)]) -> Failure {
+    let mut counts = std::collections::HashMap::new();
+    for (key, _) in start {
+        let name = key.split('[').next().unwrap_or_default();
+        *counts.entry(name).or_insert(0usize) += 1;
+    }
+    let message = format!(
+        "Invalid request: {count} params sent; this server takes at most {MAX_FORM_PAIRS} in one request."
+    );
+    match counts.into_iter().max_by_key(|(_, n)| *n) {
+        Some((name, n)) if n * 2 > start.len() => Failure::invalid(name, message),
+        _ => Failure::plain(400, "invalid_request_error", message),
+    }
 }
 
 /// Looks an `Idempotency-Key` up, in the scope of the secret key and account, for this
