@@ -6,7 +6,7 @@
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::limits::{Limits, DRAIN_BYTES, DRAIN_TIME, IDLE_POLL, MAX_BODY_BYTES, MAX_HEAD_BYTES};
 
@@ -293,10 +293,13 @@ fn wait_for_data(reader: &mut BufReader<TcpStream>, stop: &AtomicBool, limits: &
     }
 }
 
+/// Writes an answer within `timeout` in all: a client that reads a byte now and then cannot
+/// stretch it, as it could a timeout on each write.
 pub(crate) fn write_response(
     stream: &mut TcpStream,
     response: &HttpResponse,
     keep_alive: bool,
+    timeout: Duration,
 ) -> io::Result<()> {
     let mut head = format!(
         "HTTP/1.1 {} {}\r\n",
@@ -316,9 +319,24 @@ pub(crate) fn write_response(
         response.body.len(),
         if keep_alive { "keep-alive" } else { "close" }
     ));
-    stream.write_all(head.as_bytes())?;
-    stream.write_all(response.body.as_bytes())?;
-    stream.flush()
+    let deadline = Instant::now() + timeout;
+    let mut answer = head.into_bytes();
+    answer.extend_from_slice(response.body.as_bytes());
+    let mut written = 0;
+    while written < answer.len() {
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        if remaining.is_zero() {
+            return Err(io::ErrorKind::TimedOut.into());
+        }
+        stream.set_write_timeout(Some(remaining))?;
+        match stream.write(&answer[written..]) {
+            Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+            Ok(n) => written += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
 
 fn reason(status: u16) -> &'static str {

@@ -47,7 +47,7 @@
 //! | form pairs in one request | 2,000 | 400 |
 //! | metadata | 50 keys, keys of 40 characters, values of 500 (Stripe's) | 400 naming the param |
 //! | `Idempotency-Key` | 255 characters (Stripe's) | 400 `idempotency_error` |
-//! | silence in a body, a blocked write | 10 s each, settable | closed |
+//! | silence in a body; writing one answer | 10 s each, settable | closed |
 //! | idle keep-alive connection | 120 s, settable | closed |
 //!
 //! A request whose head could be read two ways is refused with 400 and the connection closed:
@@ -168,8 +168,8 @@ impl MockServerBuilder {
         self
     }
 
-    /// How long writing an answer may block on a client that does not read; default 10 s.
-    /// Then the connection is closed.
+    /// How long writing one answer may take in all, for a client that does not read (or
+    /// reads slowly); default 10 s. Then the connection is closed.
     pub fn write_timeout(mut self, timeout: Duration) -> Self {
         self.limits.write_timeout = timeout;
         self
@@ -427,7 +427,6 @@ fn refuse(stream: TcpStream, shared: Arc<Shared>) {
         .name("stripe-mock-refuse".into())
         .spawn(move || {
             let _slot = Slot(&shared.refusing);
-            let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
             let mut reader = BufReader::new(stream);
             let mut response = Failure::plain(
                 503,
@@ -441,7 +440,7 @@ fn refuse(stream: TcpStream, shared: Arc<Shared>) {
             response
                 .headers
                 .push(("Stripe-Should-Retry".into(), "true".into()));
-            let _ = http::write_response(reader.get_mut(), &response, false);
+            let _ = http::write_response(reader.get_mut(), &response, false, Duration::from_secs(1));
             http::finish(&mut reader);
         });
 }
@@ -449,7 +448,7 @@ fn refuse(stream: TcpStream, shared: Arc<Shared>) {
 /// Requests after requests on one connection, until it closes or the server stops.
 fn serve_connection(stream: TcpStream, shared: &Shared) {
     let _ = stream.set_nodelay(true);
-    let _ = stream.set_write_timeout(Some(shared.limits.write_timeout));
+    let write_timeout = shared.limits.write_timeout;
     let mut reader = BufReader::new(stream);
     loop {
         let request = match http::read_request(&mut reader, &shared.stop, &shared.limits) {
@@ -458,7 +457,7 @@ fn serve_connection(stream: TcpStream, shared: &Shared) {
             Err(malformed) => {
                 let body = objects::error("invalid_request_error", &malformed.message, None, None);
                 let response = json_response(malformed.status, &body);
-                if http::write_response(reader.get_mut(), &response, false).is_ok() {
+                if http::write_response(reader.get_mut(), &response, false, write_timeout).is_ok() {
                     http::finish(&mut reader);
                 }
                 return;
@@ -470,7 +469,8 @@ fn serve_connection(stream: TcpStream, shared: &Shared) {
             return;
         };
         let keep_alive = request.keep_alive && !shared.stop.load(Ordering::SeqCst);
-        if http::write_response(reader.get_mut(), &response, keep_alive).is_err() || !keep_alive {
+        let written = http::write_response(reader.get_mut(), &response, keep_alive, write_timeout);
+        if written.is_err() || !keep_alive {
             return;
         }
     }
