@@ -929,3 +929,40 @@ fn an_updated_pause_duration_replaces_the_old_one_whole() {
         "{duration:#}"
     );
 }
+
+#[test]
+fn concurrent_requests_with_one_key_run_once() {
+    let server = start();
+    let url = server.url().to_owned();
+    let answers: Vec<(u16, Value)> = (0..8)
+        .map(|_| {
+            let url = url.clone();
+            thread::spawn(move || {
+                read(
+                    agent()
+                        .post(format!("{url}{SESSIONS}"))
+                        .header("Authorization", format!("Bearer {KEY}"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .header("Idempotency-Key", "raced")
+                        .send("customer=cus_1"),
+                )
+            })
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|t| t.join().unwrap())
+        .collect();
+    let mut ids: Vec<&str> = answers
+        .iter()
+        .filter(|(status, _)| *status == 200)
+        .map(|(_, body)| body["id"].as_str().unwrap())
+        .collect();
+    ids.dedup();
+    assert_eq!(ids.len(), 1, "one session for one key: {answers:?}");
+    for (status, body) in &answers {
+        if *status != 200 {
+            assert_eq!(*status, 409, "{body:#}");
+            assert_eq!(body["error"]["type"], "idempotency_error");
+        }
+    }
+}

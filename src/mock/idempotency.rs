@@ -5,7 +5,7 @@
 use std::collections::hash_map::RandomState;
 use std::collections::{HashMap, VecDeque};
 use std::hash::BuildHasher;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::failure::Failure;
 use super::http::HttpResponse;
@@ -52,15 +52,22 @@ pub(crate) struct Store {
     /// Keys by age, oldest first, for expiry and the cap.
     order: VecDeque<(Instant, Scope)>,
     capacity: usize,
+    lifetime: Duration,
     hasher: RandomState,
 }
 
 impl Store {
+    /// A store of at most `capacity` keys, each kept [`IDEMPOTENCY_LIFETIME`].
     pub(crate) fn new(capacity: usize) -> Store {
+        Store::with_lifetime(capacity, IDEMPOTENCY_LIFETIME)
+    }
+
+    fn with_lifetime(capacity: usize, lifetime: Duration) -> Store {
         Store {
             entries: HashMap::new(),
             order: VecDeque::new(),
             capacity,
+            lifetime,
             hasher: RandomState::new(),
         }
     }
@@ -144,7 +151,7 @@ impl Store {
 
     fn expire(&mut self, now: Instant) {
         while let Some((at, scope)) = self.order.front() {
-            let expired = now.duration_since(*at) >= IDEMPOTENCY_LIFETIME;
+            let expired = now.duration_since(*at) >= self.lifetime;
             // A stale place (the key was released, or reused since) is dropped too.
             let stale = self.entries.get(scope).is_none_or(|e| e.at != *at);
             if !expired && !stale {
@@ -155,5 +162,70 @@ impl Store {
             }
             self.order.pop_front();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer() -> HttpResponse {
+        HttpResponse {
+            status: 200,
+            headers: Vec::new(),
+            body: "{}".into(),
+        }
+    }
+
+    fn scope(store: &Store, key: &str) -> Scope {
+        Scope::new(&store.hasher(), "sk_test_1", "", key)
+    }
+
+    #[test]
+    fn a_key_is_forgotten_after_its_lifetime() {
+        let mut store = Store::with_lifetime(10, Duration::from_millis(30));
+        let key = scope(&store, "k");
+        let Ok(Claim::Run(claimed)) = store.claim(key.clone(), "POST /a", 1) else {
+            panic!("a new key runs");
+        };
+        store.remember(&claimed, answer());
+        assert!(matches!(
+            store.claim(key.clone(), "POST /a", 1),
+            Ok(Claim::Replay(_))
+        ));
+        assert!(
+            store.claim(key.clone(), "POST /a", 2).is_err(),
+            "other params"
+        );
+        std::thread::sleep(Duration::from_millis(40));
+        assert!(matches!(store.claim(key, "POST /a", 2), Ok(Claim::Run(_))));
+        assert_eq!(store.entries.len(), 1);
+    }
+
+    #[test]
+    fn released_keys_do_not_pile_up() {
+        let mut store = Store::new(4);
+        let kept = scope(&store, "kept");
+        assert!(store.claim(kept, "POST /a", 1).is_ok());
+        for i in 0..1_000 {
+            let key = scope(&store, &format!("k{i}"));
+            let Ok(Claim::Run(claimed)) = store.claim(key, "POST /a", 1) else {
+                panic!("a new key runs");
+            };
+            store.release(&claimed);
+        }
+        assert_eq!(store.entries.len(), 1);
+        assert!(store.order.len() <= 8, "{} places", store.order.len());
+    }
+
+    #[test]
+    fn a_key_in_flight_is_a_409() {
+        let mut store = Store::new(4);
+        let key = scope(&store, "k");
+        assert!(store.claim(key.clone(), "POST /a", 1).is_ok());
+        let Err(failure) = store.claim(key, "POST /a", 1) else {
+            panic!("the second claim waits for the first answer");
+        };
+        assert_eq!(failure.status, 409);
     }
 }
