@@ -55,30 +55,28 @@
 //! copied into the answer), a folded header line.
 
 mod auth;
+mod connection;
 mod failure;
 mod http;
 mod idempotency;
 mod limits;
 mod log;
 mod objects;
+mod pipeline;
 mod routes;
 mod state;
 mod validate;
 
 use std::collections::VecDeque;
-use std::io::BufReader;
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::{self, JoinHandle};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::Error;
-use failure::{json_response, Failure};
-use http::{HttpRequest, HttpResponse};
-use idempotency::Claim;
-use limits::{Limits, MAX_FORM_PAIRS, MAX_IDEMPOTENCY_KEY_CHARS, MAX_REFUSING_THREADS};
-use log::{Form, RequestLog};
+use limits::Limits;
+use log::RequestLog;
 use state::State;
 
 pub use log::MockRequest;
@@ -216,7 +214,7 @@ impl MockServerBuilder {
             let shared = shared.clone();
             thread::Builder::new()
                 .name("stripe-mock-accept".into())
-                .spawn(move || accept_loop(&listener, &shared))
+                .spawn(move || connection::accept_loop(&listener, &shared))
                 .map_err(|e| Error::connection(format!("cannot start the server thread: {e}"), e))?
         };
         Ok(MockServer {
@@ -383,252 +381,4 @@ impl Drop for MockServer {
             }
         }
     }
-}
-
-/// A place among the connections served, given back when the connection ends.
-struct Slot<'a>(&'a AtomicUsize);
-
-impl Drop for Slot<'_> {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
-    }
-}
-
-fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) {
-    for stream in listener.incoming() {
-        if shared.stop.load(Ordering::SeqCst) {
-            return;
-        }
-        let Ok(stream) = stream else { continue };
-        let serving = shared.connections.fetch_add(1, Ordering::SeqCst);
-        let shared = shared.clone();
-        if serving >= shared.limits.connections {
-            shared.connections.fetch_sub(1, Ordering::SeqCst);
-            refuse(stream, shared);
-            continue;
-        }
-        let _ = thread::Builder::new()
-            .name("stripe-mock-connection".into())
-            .spawn(move || {
-                let _slot = Slot(&shared.connections);
-                serve_connection(stream, &shared);
-            });
-    }
-}
-
-/// A connection beyond the cap: a Stripe 503, written by a thread of a small pool of their
-/// own, so that the answer is not lost to a reset; beyond that pool, closed at once.
-fn refuse(stream: TcpStream, shared: Arc<Shared>) {
-    if shared.refusing.fetch_add(1, Ordering::SeqCst) >= MAX_REFUSING_THREADS {
-        shared.refusing.fetch_sub(1, Ordering::SeqCst);
-        return;
-    }
-    let _ = thread::Builder::new()
-        .name("stripe-mock-refuse".into())
-        .spawn(move || {
-            let _slot = Slot(&shared.refusing);
-            let mut reader = BufReader::new(stream);
-            let mut response = Failure::plain(
-                503,
-                "api_error",
-                format!(
-                    "Too many connections: this mock server serves at most {} at once. Try again later.",
-                    shared.limits.connections
-                ),
-            )
-            .into_response();
-            response
-                .headers
-                .push(("Stripe-Should-Retry".into(), "true".into()));
-            let _ = http::write_response(reader.get_mut(), &response, false, Duration::from_secs(1));
-            http::finish(&mut reader);
-        });
-}
-
-/// Requests after requests on one connection, until it closes or the server stops.
-fn serve_connection(stream: TcpStream, shared: &Shared) {
-    let _ = stream.set_nodelay(true);
-    let write_timeout = shared.limits.write_timeout;
-    let mut reader = BufReader::new(stream);
-    loop {
-        let request = match http::read_request(&mut reader, &shared.stop, &shared.limits) {
-            Ok(Some(request)) => request,
-            Ok(None) => return,
-            Err(malformed) => {
-                let body = objects::error("invalid_request_error", &malformed.message, None, None);
-                let response = json_response(malformed.status, &body);
-                if http::write_response(reader.get_mut(), &response, false, write_timeout).is_ok() {
-                    http::finish(&mut reader);
-                }
-                return;
-            }
-        };
-        let Some(response) = handle(shared, &request) else {
-            // An injected dropped connection: read, then close without a word.
-            let _ = reader.get_ref().shutdown(Shutdown::Both);
-            return;
-        };
-        let keep_alive = request.keep_alive && !shared.stop.load(Ordering::SeqCst);
-        let written = http::write_response(reader.get_mut(), &response, keep_alive, write_timeout);
-        if written.is_err() || !keep_alive {
-            return;
-        }
-    }
-}
-
-/// Records the request, applies an injected fault, then answers as Stripe would. `None`
-/// means: close the connection without answering.
-fn handle(shared: &Shared, request: &HttpRequest) -> Option<HttpResponse> {
-    let form = Form::decode(request);
-    let record = MockRequest::new(request, &form);
-    if let Some(hook) = &shared.on_request {
-        hook(&record);
-    }
-    lock(&shared.log).push(record);
-
-    let fault = lock(&shared.faults).pop_front();
-    match fault {
-        Some(Fault::Drop) => return None,
-        Some(Fault::Status {
-            status,
-            should_retry,
-        }) => {
-            let kind = if status >= 500 {
-                "api_error"
-            } else {
-                "invalid_request_error"
-            };
-            let mut response = Failure::plain(
-                status,
-                kind,
-                format!("A failure injected by the mock server (HTTP {status})."),
-            )
-            .into_response();
-            if let Some(retry) = should_retry {
-                response
-                    .headers
-                    .push(("Stripe-Should-Retry".into(), retry.to_string()));
-            }
-            return Some(response);
-        }
-        Some(Fault::Delay(delay)) => {
-            let until = Instant::now() + delay;
-            while Instant::now() < until && !shared.stop.load(Ordering::SeqCst) {
-                thread::sleep(Duration::from_millis(10).min(until - Instant::now()));
-            }
-        }
-        None => {}
-    }
-
-    let mut response = answer(shared, request, form).unwrap_or_else(Failure::into_response);
-    let version = request
-        .header("stripe-version")
-        .unwrap_or(crate::API_VERSION);
-    response
-        .headers
-        .push(("Stripe-Version".into(), version.to_owned()));
-    Some(response)
-}
-
-/// Auth, routing, content type, idempotency, validation, then the operation itself.
-fn answer(shared: &Shared, request: &HttpRequest, form: Form) -> Result<HttpResponse, Failure> {
-    let secret = auth::authenticate(request.header("authorization"))?;
-    let (operation, id) = routes::route(&request.method, &request.path)
-        .ok_or_else(|| routes::unrecognized(&request.method, &request.path))?;
-    if request.method == "POST" && !request.body.is_empty() {
-        let content_type = request.header("content-type").unwrap_or("");
-        let media_type = content_type.split(';').next().unwrap_or("").trim();
-        if !media_type.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
-            return Err(Failure::plain(
-                400,
-                "invalid_request_error",
-                format!(
-                    "Invalid request: the body must be form-encoded, with `Content-Type: application/x-www-form-urlencoded` (got {content_type:?})."
-                ),
-            ));
-        }
-    }
-    let pairs = match form {
-        Form::Pairs(pairs) => pairs,
-        Form::TooMany { count, start } => return Err(too_many_pairs(count, &start)),
-        Form::Malformed => {
-            return Err(Failure::plain(
-                400,
-                "invalid_request_error",
-                "Invalid request: the form encoding is malformed.",
-            ))
-        }
-    };
-
-    let key = request
-        .header("idempotency-key")
-        .filter(|_| request.method == "POST");
-    let scope = match key {
-        None => None,
-        Some(key) => match claim(shared, request, &secret, key, &pairs)? {
-            Claim::Run(scope) => Some(scope),
-            Claim::Replay(mut response) => {
-                response
-                    .headers
-                    .push(("Idempotent-Replayed".into(), "true".into()));
-                return Ok(response);
-            }
-        },
-    };
-
-    // Stripe remembers an answer only once the endpoint ran: not for invalid params.
-    let params = validate::validate(operation, &pairs).inspect_err(|_| {
-        if let Some(scope) = &scope {
-            lock(&shared.idempotency).release(scope);
-        }
-    })?;
-    let mut response =
-        routes::run(&shared.state, operation, id, &params).unwrap_or_else(Failure::into_response);
-    if let (Some(scope), Some(key)) = (scope, key) {
-        response
-            .headers
-            .push(("Idempotency-Key".into(), key.to_owned()));
-        lock(&shared.idempotency).remember(&scope, response.clone());
-    }
-    Ok(response)
-}
-
-/// The 400 for a form beyond [`MAX_FORM_PAIRS`], naming the param most of them are under
-/// (`metadata` for thousands of metadata keys), going by the start of the form.
-fn too_many_pairs(count: usize, start: &[(String, String)]) -> Failure {
-    let mut counts = std::collections::HashMap::new();
-    for (key, _) in start {
-        let name = key.split('[').next().unwrap_or_default();
-        *counts.entry(name).or_insert(0usize) += 1;
-    }
-    let message = format!(
-        "Invalid request: {count} params sent; this server takes at most {MAX_FORM_PAIRS} in one request."
-    );
-    match counts.into_iter().max_by_key(|(_, n)| *n) {
-        Some((name, n)) if n * 2 > start.len() => Failure::invalid(name, message),
-        _ => Failure::plain(400, "invalid_request_error", message),
-    }
-}
-
-/// Looks an `Idempotency-Key` up, in the scope of the secret key and account, for this
-/// endpoint and these params.
-fn claim(
-    shared: &Shared,
-    request: &HttpRequest,
-    secret: &str,
-    key: &str,
-    pairs: &[(String, String)],
-) -> Result<Claim, Failure> {
-    let length = key.chars().count();
-    if length > MAX_IDEMPOTENCY_KEY_CHARS {
-        return Err(Failure::idempotency(format!(
-            "Keys for idempotent requests can be at most {MAX_IDEMPOTENCY_KEY_CHARS} characters long (got {length})."
-        )));
-    }
-    let account = request.header("stripe-account").unwrap_or_default();
-    let endpoint = format!("{} {}", request.method, request.path);
-    let hasher = lock(&shared.idempotency).hasher();
-    let scope = idempotency::Scope::new(&hasher, secret, account, key);
-    let params = std::hash::BuildHasher::hash_one(&hasher, pairs);
-    lock(&shared.idempotency).claim(scope, &endpoint, params)
 }
