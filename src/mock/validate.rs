@@ -1,7 +1,8 @@
 //! Validation driven by the spec: the request schemas of the five operations (`spec.json`, a
 //! description-stripped extract of the OpenAPI document) decide which params exist, their
 //! types, enums, lengths and required keys. The rules the schema cannot say (which flow needs
-//! which sub-object) follow as a few explicit lines.
+//! which sub-object) follow as a few explicit lines. `expand[]` paths are checked against the
+//! spec's `x-expandableFields`, kept beside the schemas in `spec.json`.
 //!
 //! Form pairs are first folded into a tree by their bracket keys (`a[b][0][c]`), then the
 //! tree is walked beside the schema, producing the typed JSON value the endpoints use.
@@ -60,6 +61,9 @@ const MAX_EXPAND_DEPTH: usize = 4;
 /// Whether `path` may be expanded in the answer to `operation`: each segment must be one of
 /// the spec's `x-expandableFields` of the object the previous one leads to.
 fn expandable(operation: Operation, path: &str) -> bool {
+    if path.split('.').count() > MAX_EXPAND_DEPTH {
+        return false;
+    }
     let table = &spec()["expandable"];
     let mut segments = path.split('.');
     let mut object = operation.answer_object();
@@ -69,15 +73,16 @@ fn expandable(operation: Operation, path: &str) -> bool {
         }
         object = "billing_portal.configuration";
     }
-    let mut depth = 0;
+    let mut any = false;
     for segment in segments {
-        depth += 1;
+        // A field that leads to no further expandable object leads to "", where nothing is.
         match table[object].get(segment) {
-            Some(next) if depth <= MAX_EXPAND_DEPTH => object = next.as_str().unwrap_or(""),
-            _ => return false,
+            Some(next) => object = next.as_str().unwrap_or(""),
+            None => return false,
         }
+        any = true;
     }
-    depth > 0 && path.split('.').count() <= MAX_EXPAND_DEPTH
+    any
 }
 
 /// Whether the validated params expand `path`, or a path through it (expanding
