@@ -36,12 +36,8 @@ fn customer(params: &Value) -> Value {
     for byte in account.bytes() {
         hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
     }
-    const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     let mut id = String::from("cus_");
-    for _ in 0..10 {
-        id.push(ALPHABET[(hash % 62) as usize] as char);
-        hash /= 62;
-    }
+    super::state::push_base62(&mut id, hash, 10);
     Value::String(id)
 }
 

@@ -159,16 +159,20 @@ pub(crate) fn now() -> i64 {
 
 /// `prefix` and 24 random letters and digits, the shape of Stripe's ids.
 pub(crate) fn new_id(prefix: &str) -> String {
-    const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     let mut id = String::from(prefix);
     for _ in 0..4 {
-        let mut bits = random_u64();
-        for _ in 0..6 {
-            id.push(ALPHABET[(bits % 62) as usize] as char);
-            bits /= 62;
-        }
+        push_base62(&mut id, random_u64(), 6);
     }
     id
+}
+
+/// Appends `digits` letters and digits taken from `bits`.
+pub(crate) fn push_base62(id: &mut String, mut bits: u64, digits: usize) {
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    for _ in 0..digits {
+        id.push(ALPHABET[(bits % 62) as usize] as char);
+        bits /= 62;
+    }
 }
 
 /// Unpredictable bits without a dependency: `RandomState` is seeded by the OS, and the
