@@ -806,12 +806,12 @@ fn an_unknown_expand_path_is_refused() {
 }
 
 #[test]
-fn a_nonexistent_configuration_is_404_resource_missing() {
+fn a_nonexistent_configuration_is_400_as_a_param_and_404_in_the_path() {
     let server = start();
     let error = client(&server)
         .create_session(&SessionCreateParams::for_customer("cus_1").configuration("bpc_nope"))
         .unwrap_err();
-    assert_eq!(error.status(), Some(404));
+    assert_eq!(error.status(), Some(400));
     assert_eq!(error.code(), Some("resource_missing"));
     let api = error.api_error().unwrap();
     assert_eq!(api.kind, ApiErrorType::InvalidRequestError);
@@ -1119,7 +1119,13 @@ fn configuration_lists_paginate() {
         &server,
         &format!("{CONFIGURATIONS}?starting_after=bpc_nope"),
     );
-    assert_eq!(status, 404, "{body:#}");
+    assert_eq!(body["error"]["code"], "resource_missing");
+    assert_error(
+        (status, body),
+        400,
+        "invalid_request_error",
+        Some("starting_after"),
+    );
 }
 
 #[test]

@@ -1,19 +1,14 @@
 //! Just enough HTTP/1.1 for Stripe clients: one request at a time per connection,
-//! keep-alive, `Content-Length` bodies, `Expect: 100-continue`.
+//! keep-alive, `Content-Length` bodies, `Expect: 100-continue`; and strict about the rest, so
+//! that no request can be read two ways (repeated `Content-Length`, bare CR, NUL) and no
+//! client can hold a connection past the limits.
 
 use std::io::{self, BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::net::{Shutdown, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-/// How often an idle connection looks at the stop flag.
-const IDLE_POLL: Duration = Duration::from_millis(200);
-/// An idle keep-alive connection is closed after this long.
-const IDLE_LIMIT: Duration = Duration::from_secs(120);
-/// A started request must arrive whole within this long between reads.
-const READ_TIMEOUT: Duration = Duration::from_secs(10);
-const MAX_HEAD_BYTES: usize = 64 * 1024;
-const MAX_BODY_BYTES: usize = 1024 * 1024;
+use super::limits::{Limits, DRAIN_BYTES, DRAIN_TIME, IDLE_POLL, MAX_BODY_BYTES, MAX_HEAD_BYTES};
 
 /// A request as read from the wire.
 pub(crate) struct HttpRequest {
@@ -43,7 +38,7 @@ pub(crate) struct HttpResponse {
     pub(crate) body: String,
 }
 
-/// Why a request could not be read; the connection is answered with 400 (or 413) and closed.
+/// Why a request could not be read; the connection is answered with this status and closed.
 pub(crate) struct Malformed {
     pub(crate) status: u16,
     pub(crate) message: String,
@@ -56,29 +51,39 @@ fn malformed(status: u16, message: impl Into<String>) -> Malformed {
     }
 }
 
+fn is_timeout(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    )
+}
+
+/// Header names are tokens (RFC 9110): no spaces, no separators.
+fn is_token(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
 /// Waits for the next request on a keep-alive connection. `Ok(None)` when the peer closed it,
 /// it stayed idle too long, or the server is stopping.
 pub(crate) fn read_request(
     reader: &mut BufReader<TcpStream>,
     stop: &AtomicBool,
+    limits: &Limits,
 ) -> Result<Option<HttpRequest>, Malformed> {
-    if !wait_for_data(reader, stop) {
+    if !wait_for_data(reader, stop, limits) {
         return Ok(None);
     }
-    let _ = reader.get_ref().set_read_timeout(Some(READ_TIMEOUT));
-
+    // The whole head must arrive within the head deadline, however slowly it trickles.
+    let deadline = Instant::now() + limits.head_timeout;
     let mut head = Vec::new();
     loop {
         let before = head.len();
-        // Bounded, so one endless line cannot fill memory before the size check below.
-        let room = (MAX_HEAD_BYTES + 1 - before) as u64;
-        match reader.by_ref().take(room).read_until(b'\n', &mut head) {
-            Ok(0) => return Ok(None),
-            Ok(_) => {}
-            Err(_) => return Ok(None),
-        }
-        if head.len() > MAX_HEAD_BYTES {
-            return Err(malformed(431, "request headers too large"));
+        if !read_line(reader, &mut head, deadline, limits)? {
+            // The peer closed, perhaps in the middle of a line.
+            return Ok(None);
         }
         let line = &head[before..];
         if line == b"\r\n" || line == b"\n" {
@@ -91,8 +96,16 @@ pub(crate) fn read_request(
         }
     }
     let head = String::from_utf8(head).map_err(|_| malformed(400, "request head is not UTF-8"))?;
-    let mut lines = head.lines();
+    let mut lines = head
+        .split('\n')
+        .map(|line| line.strip_suffix('\r').unwrap_or(line));
     let request_line = lines.next().unwrap_or_default();
+    // A CR, NUL or other control character anywhere in the head could be read two ways (or
+    // be copied into an answer): the request is refused, and its bytes are never quoted.
+    let controls = |line: &str| line.bytes().any(|b| (b < 0x20 && b != b'\t') || b == 0x7f);
+    if controls(request_line) {
+        return Err(malformed(400, "control character in the request line"));
+    }
     let mut parts = request_line.split(' ');
     let (Some(method), Some(target), Some(version), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
@@ -104,10 +117,22 @@ pub(crate) fn read_request(
     }
     let mut headers = Vec::new();
     for line in lines.filter(|l| !l.is_empty()) {
+        if controls(line) {
+            return Err(malformed(
+                400,
+                "invalid header value: CR, LF, NUL and other control characters are not allowed",
+            ));
+        }
+        if line.starts_with([' ', '\t']) {
+            return Err(malformed(400, "folded header lines are not supported"));
+        }
         let (name, value) = line
             .split_once(':')
             .ok_or_else(|| malformed(400, "malformed header line"))?;
-        headers.push((name.trim().to_ascii_lowercase(), value.trim().to_owned()));
+        if !is_token(name) {
+            return Err(malformed(400, "malformed header name"));
+        }
+        headers.push((name.to_ascii_lowercase(), value.trim().to_owned()));
     }
     let (path, query) = match target.split_once('?') {
         Some((path, query)) => (path.to_owned(), Some(query.to_owned())),
@@ -136,14 +161,25 @@ pub(crate) fn read_request(
             "chunked request bodies are not supported: send Content-Length",
         ));
     }
-    let length = match request.header("content-length") {
-        None => 0,
-        Some(value) => value
-            .parse::<usize>()
-            .map_err(|_| malformed(400, "invalid Content-Length"))?,
+    // Two lengths would let the body be read two ways: refuse, whatever they say.
+    let mut lengths = request
+        .headers
+        .iter()
+        .filter(|(k, _)| k == "content-length");
+    let length = match (lengths.next(), lengths.next()) {
+        (None, _) => 0,
+        (Some(_), Some(_)) => return Err(malformed(400, "repeated Content-Length")),
+        (Some((_, value)), None) => match value.parse::<usize>() {
+            // Digits only: `parse` would also take a sign.
+            Ok(length) if value.bytes().all(|b| b.is_ascii_digit()) => length,
+            _ => return Err(malformed(400, "invalid Content-Length")),
+        },
     };
     if length > MAX_BODY_BYTES {
-        return Err(malformed(413, "request body too large"));
+        return Err(malformed(
+            413,
+            format!("request body too large: at most {MAX_BODY_BYTES} bytes"),
+        ));
     }
     if length > 0
         && request
@@ -152,6 +188,7 @@ pub(crate) fn read_request(
     {
         let _ = reader.get_mut().write_all(b"HTTP/1.1 100 Continue\r\n\r\n");
     }
+    let _ = reader.get_ref().set_read_timeout(Some(limits.read_timeout));
     request.body = vec![0; length];
     if reader.read_exact(&mut request.body).is_err() {
         return Ok(None);
@@ -159,9 +196,78 @@ pub(crate) fn read_request(
     Ok(Some(request))
 }
 
+/// Appends one line, through its `\n`, to `head`. The deadline is checked between reads, so
+/// a line that trickles in byte by byte is cut off as well. `Ok(false)` when the peer closed.
+fn read_line(
+    reader: &mut BufReader<TcpStream>,
+    head: &mut Vec<u8>,
+    deadline: Instant,
+    limits: &Limits,
+) -> Result<bool, Malformed> {
+    loop {
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        if remaining.is_zero() {
+            return Err(malformed(
+                408,
+                format!(
+                    "the request head did not arrive within {:?}",
+                    limits.head_timeout
+                ),
+            ));
+        }
+        let _ = reader
+            .get_ref()
+            .set_read_timeout(Some(remaining.min(limits.read_timeout)));
+        let available = match reader.fill_buf() {
+            Ok([]) => return Ok(false),
+            Ok(available) => available,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            // The deadline decides, on the next turn, whether this was too slow.
+            Err(e) if is_timeout(&e) => continue,
+            Err(_) => return Ok(false),
+        };
+        let (length, done) = match available.iter().position(|&b| b == b'\n') {
+            Some(end) => (end + 1, true),
+            None => (available.len(), false),
+        };
+        // Bounded, so one endless line cannot fill memory before the size check.
+        let length = length.min(MAX_HEAD_BYTES + 1 - head.len());
+        head.extend_from_slice(&available[..length]);
+        reader.consume(length);
+        if head.len() > MAX_HEAD_BYTES {
+            return Err(malformed(431, "request headers too large"));
+        }
+        if done {
+            return Ok(true);
+        }
+    }
+}
+
+/// Ends a connection after its last answer: stops writing, then reads and drops what the
+/// client still sends (bounded in time and bytes), so that closing with unread bytes does not
+/// reset the connection and destroy the answer before the client reads it.
+pub(crate) fn finish(reader: &mut BufReader<TcpStream>) {
+    let _ = reader.get_ref().shutdown(Shutdown::Write);
+    let deadline = Instant::now() + DRAIN_TIME;
+    let mut drained = reader.buffer().len();
+    reader.consume(drained);
+    let mut sink = [0u8; 16 * 1024];
+    while drained < DRAIN_BYTES {
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        if remaining.is_zero() {
+            break;
+        }
+        let _ = reader.get_ref().set_read_timeout(Some(remaining));
+        match reader.get_mut().read(&mut sink) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => drained += n,
+        }
+    }
+}
+
 /// Blocks until bytes arrive (true), or the peer closes, the server stops or the connection
 /// idles too long (false).
-fn wait_for_data(reader: &mut BufReader<TcpStream>, stop: &AtomicBool) -> bool {
+fn wait_for_data(reader: &mut BufReader<TcpStream>, stop: &AtomicBool, limits: &Limits) -> bool {
     let _ = reader.get_ref().set_read_timeout(Some(IDLE_POLL));
     let started = Instant::now();
     loop {
@@ -178,7 +284,7 @@ fn wait_for_data(reader: &mut BufReader<TcpStream>, stop: &AtomicBool) -> bool {
                         | io::ErrorKind::Interrupted
                 ) =>
             {
-                if started.elapsed() > IDLE_LIMIT {
+                if started.elapsed() > limits.idle_timeout {
                     return false;
                 }
             }
@@ -187,27 +293,50 @@ fn wait_for_data(reader: &mut BufReader<TcpStream>, stop: &AtomicBool) -> bool {
     }
 }
 
+/// Writes an answer within `timeout` in all: a client that reads a byte now and then cannot
+/// stretch it, as it could a timeout on each write.
 pub(crate) fn write_response(
     stream: &mut TcpStream,
     response: &HttpResponse,
     keep_alive: bool,
+    timeout: Duration,
 ) -> io::Result<()> {
     let mut head = format!(
         "HTTP/1.1 {} {}\r\n",
         response.status,
         reason(response.status)
     );
-    for (name, value) in &response.headers {
-        head.push_str(&format!("{name}: {value}\r\n"));
+    // Every value reflected from a request was checked on the way in; this is the last guard.
+    let clean = |v: &str| !v.bytes().any(|b| b < 0x20 || b == 0x7f);
+    for (name, value) in response.headers.iter().filter(|(_, v)| clean(v)) {
+        head.push_str(name);
+        head.push_str(": ");
+        head.push_str(value);
+        head.push_str("\r\n");
     }
     head.push_str(&format!(
         "Content-Length: {}\r\nConnection: {}\r\n\r\n",
         response.body.len(),
         if keep_alive { "keep-alive" } else { "close" }
     ));
-    stream.write_all(head.as_bytes())?;
-    stream.write_all(response.body.as_bytes())?;
-    stream.flush()
+    let deadline = Instant::now() + timeout;
+    let mut answer = head.into_bytes();
+    answer.extend_from_slice(response.body.as_bytes());
+    let mut written = 0;
+    while written < answer.len() {
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        if remaining.is_zero() {
+            return Err(io::ErrorKind::TimedOut.into());
+        }
+        stream.set_write_timeout(Some(remaining))?;
+        match stream.write(&answer[written..]) {
+            Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+            Ok(n) => written += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
 
 fn reason(status: u16) -> &'static str {
@@ -220,6 +349,7 @@ fn reason(status: u16) -> &'static str {
         404 => "Not Found",
         409 => "Conflict",
         411 => "Length Required",
+        408 => "Request Timeout",
         413 => "Payload Too Large",
         429 => "Too Many Requests",
         431 => "Request Header Fields Too Large",

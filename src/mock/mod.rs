@@ -25,33 +25,68 @@
 //! # Ok::<(), stripe_billing_portal::Error>(())
 //! ```
 //!
-//! Everything runs on plain threads, one per connection; there is no async runtime.
+//! Everything runs on plain threads, one per connection; there is no async runtime. Requests
+//! are parsed, validated and answered in parallel: locks are held only to read or write the
+//! stored configurations, the request log and the idempotency keys.
+//!
+//! # Limits
+//!
+//! The server is meant to run for long (a CI run, a shared dev box) and to face any client,
+//! so every time and memory cost has a bound. Those marked *settable* are set through
+//! [`MockServer::builder`].
+//!
+//! | what | limit | beyond it |
+//! | --- | --- | --- |
+//! | request log ([`MockServer::requests`]) | the most recent 1,000 requests, settable, `0` keeps none | the oldest go |
+//! | one record of the log | 64 KiB of form keys and values | `truncated` is set |
+//! | idempotency keys | 24 hours each, and the 10,000 most recent, settable | forgotten |
+//! | configurations | 10,000, settable | 400 on create |
+//! | connections at once | 256, settable | 503 `api_error`, closed |
+//! | request head | 64 KiB, within 10 s of its first byte (settable) | 431, 408; closed |
+//! | body | 1 MiB, `Content-Length` only | 413 (411 for chunked); read and dropped, closed |
+//! | form pairs in one request | 2,000 | 400 |
+//! | metadata | 50 keys, keys of 40 characters, values of 500 (Stripe's) | 400 naming the param |
+//! | `Idempotency-Key` | 255 characters (Stripe's) | 400 `idempotency_error` |
+//! | silence in a body; writing one answer | 10 s each, settable | closed |
+//! | idle keep-alive connection | 120 s, settable | closed |
+//!
+//! A request whose head could be read two ways is refused with 400 and the connection closed:
+//! a repeated `Content-Length`, a CR, NUL or other control character in a header (never
+//! copied into the answer), a folded header line.
 
+mod auth;
+mod connection;
+mod failure;
 mod http;
+mod idempotency;
+mod limits;
+mod log;
 mod objects;
+mod pipeline;
+mod routes;
 mod state;
 mod validate;
 
 use std::collections::VecDeque;
-use std::io::BufReader;
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::{self, JoinHandle};
-use std::time::{Duration, Instant};
-
-use serde_json::Value;
+use std::time::Duration;
 
 use crate::Error;
-use http::{HttpRequest, HttpResponse};
-use state::{Replay, State};
-use validate::Operation;
+use limits::Limits;
+use log::RequestLog;
+use state::State;
+
+pub use log::MockRequest;
 
 /// A Stripe-compatible Billing Portal server on `127.0.0.1`, for tests and offline use.
 ///
 /// Point a client at [`MockServer::url`]. Test keys (`sk_test_...`, `rk_test_...`) are
 /// accepted as Bearer or Basic auth; live keys are refused, since the server is test mode
-/// only. The server stops when dropped.
+/// only. The server stops when dropped. Its limits are listed in the [module docs](self#limits)
+/// and set with [`MockServer::builder`].
 pub struct MockServer {
     shared: Arc<Shared>,
     address: SocketAddr,
@@ -59,32 +94,145 @@ pub struct MockServer {
     accept: Option<JoinHandle<()>>,
 }
 
-/// One request as it arrived at a [`MockServer`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct MockRequest {
-    /// `GET` or `POST` (or whatever the client sent).
-    pub method: String,
-    /// The path, without the query: `/v1/billing_portal/sessions`.
-    pub path: String,
-    /// The query string, undecoded, when there was one.
-    pub query: Option<String>,
-    /// The headers, names in lower case, in arrival order. The key in `authorization` is
-    /// masked as Stripe masks keys in its errors (`Bearer sk_test_********1234`).
-    pub headers: Vec<(String, String)>,
-    /// The decoded form pairs: of the body for a POST, of the query otherwise. Empty when
-    /// they were not valid form encoding.
-    pub pairs: Vec<(String, String)>,
+/// Settings of a [`MockServer`], from [`MockServer::builder`]. Each setter says its default.
+///
+/// ```
+/// use std::time::Duration;
+/// use stripe_billing_portal::mock::MockServer;
+///
+/// let server = MockServer::builder()
+///     .request_log_capacity(100)
+///     .max_connections(32)
+///     .head_timeout(Duration::from_secs(2))
+///     .start()?;
+/// assert!(server.url().starts_with("http://127.0.0.1:"));
+/// # Ok::<(), stripe_billing_portal::Error>(())
+/// ```
+#[must_use]
+pub struct MockServerBuilder {
+    port: u16,
+    limits: Limits,
+    on_request: Option<OnRequest>,
 }
 
-impl MockRequest {
-    /// The first header named `name` (in any case).
-    pub fn header(&self, name: &str) -> Option<&str> {
-        let name = name.to_ascii_lowercase();
-        self.headers
-            .iter()
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v.as_str())
+type OnRequest = Box<dyn Fn(&MockRequest) + Send + Sync>;
+
+impl MockServerBuilder {
+    /// The port on `127.0.0.1`; default 0, a free one.
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// How many of the most recent requests [`MockServer::requests`] keeps; default 1,000.
+    /// `0` keeps none (an [`on_request`](Self::on_request) hook still sees every one).
+    pub fn request_log_capacity(mut self, requests: usize) -> Self {
+        self.limits.request_log = requests;
+        self
+    }
+
+    /// How many idempotency keys are remembered at most, the oldest forgotten first; default
+    /// 10,000. Each is forgotten after 24 hours in any case, as at Stripe. `0` remembers none.
+    pub fn idempotency_capacity(mut self, keys: usize) -> Self {
+        self.limits.idempotency_keys = keys;
+        self
+    }
+
+    /// How many configurations can exist (the default one included); default 10,000. A
+    /// create beyond it is answered 400.
+    pub fn max_configurations(mut self, configurations: usize) -> Self {
+        self.limits.configurations = configurations;
+        self
+    }
+
+    /// How many connections are served at once; default 256. One beyond it is answered 503
+    /// with a Stripe `api_error` and closed.
+    pub fn max_connections(mut self, connections: usize) -> Self {
+        self.limits.connections = connections;
+        self
+    }
+
+    /// How long a request head (request line and headers) may take to arrive, from its first
+    /// byte; default 10 s. A slower one is answered 408 and the connection closed.
+    pub fn head_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.head_timeout = timeout;
+        self
+    }
+
+    /// How long a client may stay silent while it sends a body; default 10 s. Then the
+    /// connection is closed. (The head has its own deadline, [`head_timeout`](Self::head_timeout).)
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.read_timeout = timeout;
+        self
+    }
+
+    /// How long writing one answer may take in all, for a client that does not read (or
+    /// reads slowly); default 10 s. Then the connection is closed.
+    pub fn write_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.write_timeout = timeout;
+        self
+    }
+
+    /// How long a keep-alive connection may wait for its next request; default 120 s.
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.idle_timeout = timeout;
+        self
+    }
+
+    /// Calls `hook` with the record of every request as it arrives, before it is answered,
+    /// on the connection's thread: to log requests without copying the log.
+    pub fn on_request(mut self, hook: impl Fn(&MockRequest) + Send + Sync + 'static) -> Self {
+        self.on_request = Some(Box::new(hook));
+        self
+    }
+
+    /// Starts the server.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Connection`](crate::ErrorKind::Connection) when the port cannot be bound,
+    /// for instance because it is in use.
+    pub fn start(self) -> Result<MockServer, Error> {
+        let port = self.port;
+        let bind_error =
+            |e: std::io::Error| Error::connection(format!("cannot bind 127.0.0.1:{port}: {e}"), e);
+        let listener = TcpListener::bind(("127.0.0.1", port)).map_err(bind_error)?;
+        let address = listener.local_addr().map_err(bind_error)?;
+        let limits = self.limits;
+        let shared = Arc::new(Shared {
+            stop: AtomicBool::new(false),
+            log: Mutex::new(RequestLog::new(limits.request_log)),
+            faults: Mutex::new(VecDeque::new()),
+            state: Mutex::new(State::new(limits.configurations)),
+            idempotency: Mutex::new(idempotency::Store::new(limits.idempotency_keys)),
+            connections: AtomicUsize::new(0),
+            refusing: AtomicUsize::new(0),
+            on_request: self.on_request,
+            limits,
+        });
+        let accept = {
+            let shared = shared.clone();
+            thread::Builder::new()
+                .name("stripe-mock-accept".into())
+                .spawn(move || connection::accept_loop(&listener, &shared))
+                .map_err(|e| Error::connection(format!("cannot start the server thread: {e}"), e))?
+        };
+        Ok(MockServer {
+            shared,
+            address,
+            url: format!("http://{address}"),
+            accept: Some(accept),
+        })
+    }
+}
+
+impl std::fmt::Debug for MockServerBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockServerBuilder")
+            .field("port", &self.port)
+            .field("limits", &self.limits)
+            .field("on_request", &self.on_request.is_some())
+            .finish()
     }
 }
 
@@ -101,9 +249,16 @@ enum Fault {
 
 struct Shared {
     stop: AtomicBool,
-    requests: Mutex<Vec<MockRequest>>,
+    limits: Limits,
+    log: Mutex<RequestLog>,
     faults: Mutex<VecDeque<Fault>>,
     state: Mutex<State>,
+    idempotency: Mutex<idempotency::Store>,
+    /// Connections being served, against `limits.connections`.
+    connections: AtomicUsize,
+    /// Threads answering connections beyond the cap with a 503.
+    refusing: AtomicUsize,
+    on_request: Option<OnRequest>,
 }
 
 /// A lock that survives a panicking test thread: the data is still consistent, since
@@ -113,13 +268,13 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl MockServer {
-    /// Starts a server on `127.0.0.1` on a free port.
+    /// Starts a server on `127.0.0.1` on a free port, with the default limits.
     ///
     /// # Errors
     ///
     /// [`ErrorKind::Connection`](crate::ErrorKind::Connection) when no socket can be bound.
     pub fn start() -> Result<MockServer, Error> {
-        MockServer::start_on_port(0)
+        MockServer::builder().start()
     }
 
     /// Starts a server on `127.0.0.1:port`; port 0 picks a free one.
@@ -129,29 +284,17 @@ impl MockServer {
     /// [`ErrorKind::Connection`](crate::ErrorKind::Connection) when the port cannot be bound,
     /// for instance because it is in use.
     pub fn start_on_port(port: u16) -> Result<MockServer, Error> {
-        let bind_error =
-            |e: std::io::Error| Error::connection(format!("cannot bind 127.0.0.1:{port}: {e}"), e);
-        let listener = TcpListener::bind(("127.0.0.1", port)).map_err(bind_error)?;
-        let address = listener.local_addr().map_err(bind_error)?;
-        let shared = Arc::new(Shared {
-            stop: AtomicBool::new(false),
-            requests: Mutex::new(Vec::new()),
-            faults: Mutex::new(VecDeque::new()),
-            state: Mutex::new(State::new()),
-        });
-        let accept = {
-            let shared = shared.clone();
-            thread::Builder::new()
-                .name("stripe-mock-accept".into())
-                .spawn(move || accept_loop(&listener, &shared))
-                .map_err(|e| Error::connection(format!("cannot start the server thread: {e}"), e))?
-        };
-        Ok(MockServer {
-            shared,
-            address,
-            url: format!("http://{address}"),
-            accept: Some(accept),
-        })
+        MockServer::builder().port(port).start()
+    }
+
+    /// Settings beyond the defaults: the port, the size of the request log and of the
+    /// idempotency store, connection and time limits, a hook on every request.
+    pub fn builder() -> MockServerBuilder {
+        MockServerBuilder {
+            port: 0,
+            limits: Limits::default(),
+            on_request: None,
+        }
     }
 
     /// The base URL, such as `http://127.0.0.1:12111`, for
@@ -160,10 +303,21 @@ impl MockServer {
         &self.url
     }
 
-    /// Every request that has arrived so far, in order, including those answered with an
-    /// injected fault.
+    /// A copy of the most recent requests (1,000 by default, see
+    /// [`MockServerBuilder::request_log_capacity`]), oldest first, including those answered
+    /// with an injected fault or refused.
     pub fn requests(&self) -> Vec<MockRequest> {
-        lock(&self.shared.requests).clone()
+        lock(&self.shared.log).copy()
+    }
+
+    /// The logged requests, oldest first, leaving the log empty.
+    pub fn take_requests(&self) -> Vec<MockRequest> {
+        lock(&self.shared.log).take()
+    }
+
+    /// Empties the request log.
+    pub fn clear_requests(&self) {
+        drop(self.take_requests());
     }
 
     /// Answers the next `n` requests with `status` and a Stripe error object, before looking
@@ -227,449 +381,4 @@ impl Drop for MockServer {
             }
         }
     }
-}
-
-fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) {
-    for stream in listener.incoming() {
-        if shared.stop.load(Ordering::SeqCst) {
-            return;
-        }
-        let Ok(stream) = stream else { continue };
-        let shared = shared.clone();
-        let _ = thread::Builder::new()
-            .name("stripe-mock-connection".into())
-            .spawn(move || serve_connection(stream, &shared));
-    }
-}
-
-/// Requests after requests on one connection, until it closes or the server stops.
-fn serve_connection(stream: TcpStream, shared: &Shared) {
-    let _ = stream.set_nodelay(true);
-    let mut reader = BufReader::new(stream);
-    loop {
-        let request = match http::read_request(&mut reader, &shared.stop) {
-            Ok(Some(request)) => request,
-            Ok(None) => return,
-            Err(malformed) => {
-                let body = objects::error("invalid_request_error", &malformed.message, None, None);
-                let response = json_response(malformed.status, &body);
-                let _ = http::write_response(reader.get_mut(), &response, false);
-                return;
-            }
-        };
-        let Some(response) = handle(shared, &request) else {
-            // An injected dropped connection: read, then close without a word.
-            let _ = reader.get_ref().shutdown(Shutdown::Both);
-            return;
-        };
-        let keep_alive = request.keep_alive && !shared.stop.load(Ordering::SeqCst);
-        if http::write_response(reader.get_mut(), &response, keep_alive).is_err() || !keep_alive {
-            return;
-        }
-    }
-}
-
-/// A Stripe error answer, before it becomes JSON.
-#[derive(Debug, Clone)]
-pub(crate) struct Failure {
-    status: u16,
-    kind: &'static str,
-    message: String,
-    param: Option<String>,
-    code: Option<&'static str>,
-}
-
-impl Failure {
-    /// 400 `invalid_request_error` about `param`.
-    pub(crate) fn invalid(param: impl Into<String>, message: impl Into<String>) -> Failure {
-        Failure {
-            status: 400,
-            kind: "invalid_request_error",
-            message: message.into(),
-            param: Some(param.into()),
-            code: None,
-        }
-    }
-
-    /// 400 `parameter_missing`.
-    pub(crate) fn missing(param: impl Into<String>) -> Failure {
-        let param = param.into();
-        Failure::missing_with(param.clone(), format!("Missing required param: {param}."))
-    }
-
-    pub(crate) fn missing_with(param: impl Into<String>, message: impl Into<String>) -> Failure {
-        Failure::invalid(param, message).code("parameter_missing")
-    }
-
-    /// 400 `parameter_invalid_empty`: `""` where the param cannot be unset.
-    pub(crate) fn empty(param: &str) -> Failure {
-        Failure::invalid(
-            param,
-            format!(
-                "You passed an empty string for '{param}'. We assume empty values are an attempt to unset a parameter; however '{param}' cannot be unset. You should remove '{param}' from your request or supply a non-empty value."
-            ),
-        )
-        .code("parameter_invalid_empty")
-    }
-
-    /// 404 `resource_missing`.
-    pub(crate) fn not_found(param: &str, message: String) -> Failure {
-        Failure {
-            status: 404,
-            ..Failure::invalid(param, message).code("resource_missing")
-        }
-    }
-
-    fn plain(status: u16, kind: &'static str, message: impl Into<String>) -> Failure {
-        Failure {
-            status,
-            kind,
-            message: message.into(),
-            param: None,
-            code: None,
-        }
-    }
-
-    pub(crate) fn code(mut self, code: &'static str) -> Failure {
-        self.code = Some(code);
-        self
-    }
-
-    fn into_response(self) -> HttpResponse {
-        let body = objects::error(self.kind, &self.message, self.param.as_deref(), self.code);
-        let mut response = json_response(self.status, &body);
-        if self.status == 401 {
-            response
-                .headers
-                .push(("WWW-Authenticate".into(), "Basic realm=\"Stripe\"".into()));
-        }
-        response
-    }
-}
-
-fn json_response(status: u16, body: &Value) -> HttpResponse {
-    HttpResponse {
-        status,
-        headers: vec![
-            ("Content-Type".into(), "application/json".into()),
-            ("Request-Id".into(), state::new_id("req_")[..18].to_owned()),
-        ],
-        body: serde_json::to_string_pretty(body).expect("JSON values serialize"),
-    }
-}
-
-/// Records the request, applies an injected fault, then answers as Stripe would. `None`
-/// means: close the connection without answering.
-fn handle(shared: &Shared, request: &HttpRequest) -> Option<HttpResponse> {
-    let encoded = match request.method.as_str() {
-        "POST" => String::from_utf8_lossy(&request.body).into_owned(),
-        _ => request.query.clone().unwrap_or_default(),
-    };
-    let decoded = serde_urlencoded::from_str::<Vec<(String, String)>>(&encoded);
-    lock(&shared.requests).push(MockRequest {
-        method: request.method.clone(),
-        path: request.path.clone(),
-        query: request.query.clone(),
-        headers: request
-            .headers
-            .iter()
-            .map(|(name, value)| match name.as_str() {
-                "authorization" => (name.clone(), redact_authorization(value)),
-                _ => (name.clone(), value.clone()),
-            })
-            .collect(),
-        pairs: decoded.clone().unwrap_or_default(),
-    });
-
-    let fault = lock(&shared.faults).pop_front();
-    match fault {
-        Some(Fault::Drop) => return None,
-        Some(Fault::Status {
-            status,
-            should_retry,
-        }) => {
-            let kind = if status >= 500 {
-                "api_error"
-            } else {
-                "invalid_request_error"
-            };
-            let mut response = Failure::plain(
-                status,
-                kind,
-                format!("A failure injected by the mock server (HTTP {status})."),
-            )
-            .into_response();
-            if let Some(retry) = should_retry {
-                response
-                    .headers
-                    .push(("Stripe-Should-Retry".into(), retry.to_string()));
-            }
-            return Some(response);
-        }
-        Some(Fault::Delay(delay)) => {
-            let until = Instant::now() + delay;
-            while Instant::now() < until && !shared.stop.load(Ordering::SeqCst) {
-                thread::sleep(Duration::from_millis(10).min(until - Instant::now()));
-            }
-        }
-        None => {}
-    }
-
-    let mut response = answer(shared, request, decoded.ok()).unwrap_or_else(Failure::into_response);
-    let version = request
-        .header("stripe-version")
-        .unwrap_or(crate::API_VERSION);
-    response
-        .headers
-        .push(("Stripe-Version".into(), version.to_owned()));
-    Some(response)
-}
-
-/// Auth, routing, content type, idempotency, validation, then the operation itself.
-fn answer(
-    shared: &Shared,
-    request: &HttpRequest,
-    pairs: Option<Vec<(String, String)>>,
-) -> Result<HttpResponse, Failure> {
-    authenticate(request.header("authorization"))?;
-    let (operation, id) = route(&request.method, &request.path).ok_or_else(|| {
-        Failure::plain(
-            404,
-            "invalid_request_error",
-            format!(
-                "Unrecognized request URL ({}: {}). This mock serves only the Billing Portal API: POST /v1/billing_portal/sessions, GET and POST /v1/billing_portal/configurations, GET and POST /v1/billing_portal/configurations/{{id}}.",
-                request.method, request.path
-            ),
-        )
-    })?;
-    if request.method == "POST" && !request.body.is_empty() {
-        let content_type = request.header("content-type").unwrap_or("");
-        let media_type = content_type.split(';').next().unwrap_or("").trim();
-        if !media_type.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
-            return Err(Failure::plain(
-                400,
-                "invalid_request_error",
-                format!(
-                    "Invalid request: the body must be form-encoded, with `Content-Type: application/x-www-form-urlencoded` (got {content_type:?})."
-                ),
-            ));
-        }
-    }
-    let pairs = pairs.ok_or_else(|| {
-        Failure::plain(
-            400,
-            "invalid_request_error",
-            "Invalid request: the form encoding is malformed.",
-        )
-    })?;
-
-    // One lock for the whole exchange, so two requests with one key cannot both run.
-    let mut state = lock(&shared.state);
-    let idempotency = request
-        .header("idempotency-key")
-        .filter(|_| request.method == "POST")
-        .map(|key| {
-            let account = request.header("stripe-account").unwrap_or_default();
-            (
-                key.to_owned(),
-                account.to_owned(),
-                request.method.clone(),
-                request.path.clone(),
-            )
-        });
-    if let Some(key) = &idempotency {
-        match state.replay(key, &pairs) {
-            Replay::New => {}
-            Replay::Same(mut response) => {
-                response
-                    .headers
-                    .push(("Idempotent-Replayed".into(), "true".into()));
-                return Ok(response);
-            }
-            Replay::Conflict => {
-                return Err(Failure::plain(
-                    400,
-                    "idempotency_error",
-                    format!(
-                        "Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '{}' if you meant to execute a different request.",
-                        key.0
-                    ),
-                ))
-            }
-        }
-    }
-
-    // Stripe remembers an answer only once the endpoint ran: not for invalid params.
-    let params = validate::validate(operation, &pairs)?;
-    let mut response =
-        run(&mut state, operation, id, &params).unwrap_or_else(Failure::into_response);
-    if let Some(key) = idempotency {
-        response
-            .headers
-            .push(("Idempotency-Key".into(), key.0.clone()));
-        state.remember(key, pairs, response.clone());
-    }
-    Ok(response)
-}
-
-/// `Authorization: Bearer sk_test_...`, or Basic with the key as the user name.
-fn authenticate(header: Option<&str>) -> Result<(), Failure> {
-    let unauthorized = |message: String| Failure::plain(401, "invalid_request_error", message);
-    let Some(header) = header else {
-        return Err(unauthorized(
-            "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY').".into(),
-        ));
-    };
-    let (scheme, credentials) = header.trim().split_once(' ').unwrap_or((header, ""));
-    let key = if scheme.eq_ignore_ascii_case("bearer") {
-        credentials.trim().to_owned()
-    } else if scheme.eq_ignore_ascii_case("basic") {
-        let decoded = base64_decode(credentials.trim()).unwrap_or_default();
-        let decoded = String::from_utf8_lossy(&decoded).into_owned();
-        decoded.split(':').next().unwrap_or("").to_owned()
-    } else {
-        return Err(unauthorized(format!(
-            "Invalid Authorization header scheme {scheme:?}: use Bearer auth ('Authorization: Bearer YOUR_SECRET_KEY') or Basic auth with the key as the user name."
-        )));
-    };
-    let shown = redact(&key);
-    if key.starts_with("sk_live_") || key.starts_with("rk_live_") {
-        return Err(unauthorized(format!(
-            "Live keys are refused: this is a local mock of Stripe in test mode only. Use a test key (sk_test_...) instead of {shown}."
-        )));
-    }
-    let valid = ["sk_test_", "rk_test_"].iter().any(|prefix| {
-        key.strip_prefix(prefix).is_some_and(|rest| {
-            !rest.is_empty() && rest.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        })
-    });
-    if !valid {
-        return Err(unauthorized(format!("Invalid API Key provided: {shown}")));
-    }
-    Ok(())
-}
-
-/// The recorded `Authorization`: the scheme, and the key as Stripe shows it in errors, so
-/// printing `requests()` never shows a whole key.
-fn redact_authorization(value: &str) -> String {
-    match value.trim().split_once(' ') {
-        Some((scheme, key)) if scheme.eq_ignore_ascii_case("bearer") => {
-            format!("{scheme} {}", redact(key.trim()))
-        }
-        Some((scheme, _)) => format!("{scheme} ********"),
-        None => "********".to_owned(),
-    }
-}
-
-/// As Stripe shows keys in errors: the prefix and the last four characters.
-fn redact(key: &str) -> String {
-    let chars: Vec<char> = key.chars().collect();
-    if chars.len() <= 12 {
-        return "*".repeat(chars.len().min(8));
-    }
-    let head: String = chars[..8].iter().collect();
-    let tail: String = chars[chars.len() - 4..].iter().collect();
-    format!("{head}{}{tail}", "*".repeat(chars.len() - 12))
-}
-
-fn base64_decode(input: &str) -> Option<Vec<u8>> {
-    let value = |c: u8| -> Option<u32> {
-        Some(match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            _ => return None,
-        } as u32)
-    };
-    let input = input.trim_end_matches('=').as_bytes();
-    let mut out = Vec::with_capacity(input.len() * 3 / 4);
-    let (mut buffer, mut bits) = (0u32, 0);
-    for &c in input {
-        buffer = (buffer << 6) | value(c)?;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((buffer >> bits) as u8);
-            buffer &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
-}
-
-fn route<'a>(method: &str, path: &'a str) -> Option<(Operation, Option<&'a str>)> {
-    let rest = path.strip_prefix("/v1/billing_portal/")?;
-    match (method, rest) {
-        ("POST", "sessions") => Some((Operation::CreateSession, None)),
-        ("GET", "configurations") => Some((Operation::ListConfigurations, None)),
-        ("POST", "configurations") => Some((Operation::CreateConfiguration, None)),
-        (_, rest) => {
-            let id = rest.strip_prefix("configurations/")?;
-            if id.is_empty() || id.contains('/') {
-                return None;
-            }
-            match method {
-                "GET" => Some((Operation::RetrieveConfiguration, Some(id))),
-                "POST" => Some((Operation::UpdateConfiguration, Some(id))),
-                _ => None,
-            }
-        }
-    }
-}
-
-/// The operation on validated params.
-fn run(
-    state: &mut State,
-    operation: Operation,
-    id: Option<&str>,
-    params: &Value,
-) -> Result<HttpResponse, Failure> {
-    let expanded = |path: &str| {
-        params["expand"]
-            .as_array()
-            .is_some_and(|e| e.iter().any(|p| p == path))
-    };
-    let feedback = "features.subscription_cancel.cancellation_reason.feedback_options";
-    let body = match operation {
-        Operation::CreateSession => {
-            let configuration = match params["configuration"].as_str() {
-                Some(id) => state.configuration(id, "configuration")?,
-                None => state.default_configuration(),
-            };
-            let configuration =
-                if expanded("configuration") || expanded("configuration.application") {
-                    configuration.clone()
-                } else {
-                    configuration["id"].clone()
-                };
-            objects::session(state::new_id("bps_"), state::now(), params, configuration)
-        }
-        Operation::ListConfigurations => state.list_configurations(params)?,
-        Operation::CreateConfiguration => state.create_configuration(params),
-        Operation::RetrieveConfiguration => {
-            let id = id.unwrap_or_default();
-            if id.chars().count() > 5000 {
-                return Err(Failure::invalid(
-                    "configuration",
-                    "Invalid configuration: must be at most 5000 characters.",
-                ));
-            }
-            state.configuration(id, "configuration")?.clone()
-        }
-        Operation::UpdateConfiguration => {
-            state.update_configuration(id.unwrap_or_default(), params)?
-        }
-    };
-    let mut body = body;
-    if matches!(
-        operation,
-        Operation::CreateConfiguration
-            | Operation::RetrieveConfiguration
-            | Operation::UpdateConfiguration
-    ) && expanded(feedback)
-    {
-        objects::expand_feedback_options(&mut body);
-    }
-    Ok(json_response(200, &body))
 }

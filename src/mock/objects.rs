@@ -12,7 +12,7 @@ pub(crate) fn session(id: String, created: i64, params: &Value, configuration: V
         "after_expiration": params.get("after_expiration").map(after_expiration),
         "configuration": configuration,
         "created": created,
-        "customer": params.get("customer"),
+        "customer": customer(params),
         "customer_account": params.get("customer_account"),
         "flow": params.get("flow_data").map(flow),
         "livemode": false,
@@ -21,6 +21,24 @@ pub(crate) fn session(id: String, created: i64, params: &Value, configuration: V
         "return_url": params.get("return_url"),
         "url": format!("https://billing.stripe.com/p/session/test_{token}"),
     })
+}
+
+/// The spec makes a session's `customer` a required string, even for a session created with
+/// `customer_account` only; Stripe does not document which customer id it then shows, so
+/// the mock shows one derived from the account (the same for the same account), never null.
+fn customer(params: &Value) -> Value {
+    if let Some(customer) = params.get("customer") {
+        return customer.clone();
+    }
+    let account = params["customer_account"].as_str().unwrap_or_default();
+    // FNV-1a: stable across runs and servers, unlike the std hasher.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in account.bytes() {
+        hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+    }
+    let mut id = String::from("cus_");
+    super::state::push_base62(&mut id, hash, 10);
+    Value::String(id)
 }
 
 fn after_expiration(params: &Value) -> Value {
@@ -154,6 +172,15 @@ pub(crate) fn apply(configuration: &mut Value, params: &Value, updated: i64) {
             "metadata" => apply_metadata(&mut configuration["metadata"], value),
             _ => merge(&mut configuration[key.as_str()], value),
         }
+    }
+    // A pause `duration` is one choice: sent, it replaces the old one whole, so options of an
+    // earlier `interval_options` do not outlive a switch to `indefinite`.
+    if let Some(duration) = params["features"]["subscription_pause"].get("duration") {
+        configuration["features"]["subscription_pause"]["duration"] = json!({"type": null});
+        merge(
+            &mut configuration["features"]["subscription_pause"]["duration"],
+            duration,
+        );
     }
     // Every product shows `adjustable_quantity`, and every pause option its count.
     let update = &mut configuration["features"]["subscription_update"];

@@ -1,4 +1,6 @@
-//! What the server remembers: configurations, and idempotent answers.
+//! What the server remembers of configurations: kept in creation order with an index by id,
+//! so a lookup is one hash and a list page costs its page. Each method is one short read or
+//! write under the caller's lock; parsing and encoding happen outside it.
 
 use std::collections::hash_map::RandomState;
 use std::collections::HashMap;
@@ -8,82 +10,87 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{json, Value};
 
-use super::http::HttpResponse;
-use super::objects;
-use super::Failure;
-
-/// An answer remembered for an idempotency key, with the params it answered.
-struct Remembered {
-    pairs: Vec<(String, String)>,
-    response: HttpResponse,
-}
+use super::failure::Failure;
+use super::{objects, validate};
 
 pub(crate) struct State {
     /// In creation order; lists show the newest first.
     configurations: Vec<Value>,
-    /// A key belongs to one account and one endpoint.
-    idempotency: HashMap<IdempotencyScope, Remembered>,
+    /// Position in `configurations` by id.
+    index: HashMap<String, usize>,
+    capacity: usize,
 }
 
-/// An idempotency key with what scopes it: (key, `Stripe-Account` or empty, method, path).
-pub(crate) type IdempotencyScope = (String, String, String, String);
-
-/// The outcome of looking up an idempotency key.
-pub(crate) enum Replay {
-    /// The key is new: run the request.
-    New,
-    /// Same key, same params: the first answer again.
-    Same(HttpResponse),
-    /// Same key, other params.
-    Conflict,
+/// Where a configuration id came from: the path (404 when missing) or a param (400).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Named<'a> {
+    InPath,
+    ByParam(&'a str),
 }
 
 impl State {
-    pub(crate) fn new() -> State {
-        let default = objects::default_configuration(new_id("bpc_"), now());
-        State {
-            configurations: vec![default],
-            idempotency: HashMap::new(),
+    pub(crate) fn new(capacity: usize) -> State {
+        let mut state = State {
+            configurations: Vec::new(),
+            index: HashMap::new(),
+            capacity: capacity.max(1),
+        };
+        state.insert(objects::default_configuration(new_id("bpc_"), now()));
+        state
+    }
+
+    fn insert(&mut self, configuration: Value) {
+        let id = configuration["id"].as_str().unwrap_or_default().to_owned();
+        self.index.insert(id, self.configurations.len());
+        self.configurations.push(configuration);
+    }
+
+    fn position(&self, id: &str, named: Named<'_>) -> Result<usize, Failure> {
+        self.index.get(id).copied().ok_or_else(|| {
+            let message = format!("No such configuration: '{id}'");
+            match named {
+                Named::InPath => Failure::no_such("configuration", message, true),
+                Named::ByParam(param) => Failure::no_such(param, message, false),
+            }
+        })
+    }
+
+    /// The configuration (the default one is the first), or its id alone.
+    pub(crate) fn configuration(
+        &self,
+        id: Option<&str>,
+        named: Named<'_>,
+        whole: bool,
+    ) -> Result<Value, Failure> {
+        let position = match id {
+            Some(id) => self.position(id, named)?,
+            None => 0,
+        };
+        let configuration = &self.configurations[position];
+        Ok(if whole {
+            configuration.clone()
+        } else {
+            configuration["id"].clone()
+        })
+    }
+
+    pub(crate) fn create_configuration(&mut self, params: &Value) -> Result<Value, Failure> {
+        if self.configurations.len() >= self.capacity {
+            return Err(Failure::plain(
+                400,
+                "invalid_request_error",
+                format!(
+                    "This mock server keeps at most {} configurations (MockServerBuilder::max_configurations).",
+                    self.capacity
+                ),
+            ));
         }
-    }
-
-    pub(crate) fn replay(&self, key: &IdempotencyScope, pairs: &[(String, String)]) -> Replay {
-        match self.idempotency.get(key) {
-            None => Replay::New,
-            Some(seen) if seen.pairs == pairs => Replay::Same(seen.response.clone()),
-            Some(_) => Replay::Conflict,
-        }
-    }
-
-    pub(crate) fn remember(
-        &mut self,
-        key: IdempotencyScope,
-        pairs: Vec<(String, String)>,
-        response: HttpResponse,
-    ) {
-        self.idempotency.insert(key, Remembered { pairs, response });
-    }
-
-    pub(crate) fn default_configuration(&self) -> &Value {
-        self.configurations
-            .iter()
-            .find(|c| c["is_default"] == true)
-            .expect("a default configuration always exists")
-    }
-
-    pub(crate) fn configuration(&self, id: &str, param: &str) -> Result<&Value, Failure> {
-        self.configurations
-            .iter()
-            .find(|c| c["id"] == id)
-            .ok_or_else(|| no_such_configuration(id, param))
-    }
-
-    pub(crate) fn create_configuration(&mut self, params: &Value) -> Value {
         let created = now();
         let mut configuration = objects::blank_configuration(new_id("bpc_"), created, false);
         objects::apply(&mut configuration, params, created);
-        self.configurations.push(configuration.clone());
-        configuration
+        validate::configuration_state_rules(&configuration, params)?;
+        self.insert(configuration.clone());
+        Ok(configuration)
     }
 
     pub(crate) fn update_configuration(
@@ -91,52 +98,48 @@ impl State {
         id: &str,
         params: &Value,
     ) -> Result<Value, Failure> {
-        let configuration = self
-            .configurations
-            .iter_mut()
-            .find(|c| c["id"] == id)
-            .ok_or_else(|| no_such_configuration(id, "configuration"))?;
-        objects::apply(configuration, params, now());
-        Ok(configuration.clone())
+        let position = self.position(id, Named::InPath)?;
+        let mut configuration = self.configurations[position].clone();
+        objects::apply(&mut configuration, params, now());
+        validate::configuration_state_rules(&configuration, params)?;
+        self.configurations[position] = configuration.clone();
+        Ok(configuration)
     }
 
     /// A page of configurations, newest first, after `starting_after` or before
-    /// `ending_before`.
+    /// `ending_before`. Without filters it reads only the page; with them, only as far as
+    /// the page's last match.
     pub(crate) fn list_configurations(&self, params: &Value) -> Result<Value, Failure> {
-        let matches = |c: &&Value| {
+        let matches = |c: &Value| {
             ["active", "is_default"]
                 .iter()
                 .all(|f| params.get(*f).is_none_or(|want| c[*f] == *want))
         };
+        let limit = params["limit"].as_u64().unwrap_or(10) as usize;
         // Cursors are looked up among all configurations, as at Stripe: one that the filters
         // exclude (say, deactivated between two pages) still marks a place in the list.
-        let newest_first: Vec<&Value> = self.configurations.iter().rev().collect();
-        let limit = params["limit"].as_u64().unwrap_or(10) as usize;
-        let position = |param: &str| -> Result<Option<usize>, Failure> {
-            match params[param].as_str() {
-                None => Ok(None),
-                Some(id) => newest_first
-                    .iter()
-                    .position(|c| c["id"] == id)
-                    .map(Some)
-                    .ok_or_else(|| no_such_configuration(id, param)),
-            }
+        let cursor = |param: &str| -> Result<Option<usize>, Failure> {
+            params[param]
+                .as_str()
+                .map(|id| self.position(id, Named::ByParam(param)))
+                .transpose()
         };
-        let filtered = |range: &[&'_ Value]| -> Vec<Value> {
-            range.iter().copied().filter(matches).cloned().collect()
-        };
-        let (page, has_more) = if let Some(after) = position("starting_after")? {
-            let rest = filtered(&newest_first[after + 1..]);
-            let more = rest.len() > limit;
-            (rest.into_iter().take(limit).collect::<Vec<_>>(), more)
-        } else if let Some(before) = position("ending_before")? {
-            let rest = filtered(&newest_first[..before]);
-            let start = rest.len().saturating_sub(limit);
-            (rest[start..].to_vec(), start > 0)
+        let all = &self.configurations;
+        let (page, has_more): (Vec<Value>, bool) = if let Some(before) = cursor("ending_before")? {
+            // Newer than the cursor, the closest `limit` of them, shown newest first.
+            let mut newer = all[before + 1..].iter().filter(|c| matches(c));
+            let mut page: Vec<&Value> = newer.by_ref().take(limit).collect();
+            let more = newer.next().is_some();
+            page.reverse();
+            (page.into_iter().cloned().collect(), more)
         } else {
-            let all = filtered(&newest_first);
-            let more = all.len() > limit;
-            (all.into_iter().take(limit).collect::<Vec<_>>(), more)
+            let end = match cursor("starting_after")? {
+                Some(after) => after,
+                None => all.len(),
+            };
+            let mut older = all[..end].iter().rev().filter(|c| matches(c));
+            let page: Vec<Value> = older.by_ref().take(limit).cloned().collect();
+            (page, older.next().is_some())
         };
         Ok(json!({
             "object": "list",
@@ -145,10 +148,6 @@ impl State {
             "url": "/v1/billing_portal/configurations",
         }))
     }
-}
-
-fn no_such_configuration(id: &str, param: &str) -> Failure {
-    Failure::not_found(param, format!("No such configuration: '{id}'"))
 }
 
 pub(crate) fn now() -> i64 {
@@ -160,16 +159,20 @@ pub(crate) fn now() -> i64 {
 
 /// `prefix` and 24 random letters and digits, the shape of Stripe's ids.
 pub(crate) fn new_id(prefix: &str) -> String {
-    const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     let mut id = String::from(prefix);
     for _ in 0..4 {
-        let mut bits = random_u64();
-        for _ in 0..6 {
-            id.push(ALPHABET[(bits % 62) as usize] as char);
-            bits /= 62;
-        }
+        push_base62(&mut id, random_u64(), 6);
     }
     id
+}
+
+/// Appends `digits` letters and digits taken from `bits`.
+pub(crate) fn push_base62(id: &mut String, mut bits: u64, digits: usize) {
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    for _ in 0..digits {
+        id.push(ALPHABET[(bits % 62) as usize] as char);
+        bits /= 62;
+    }
 }
 
 /// Unpredictable bits without a dependency: `RandomState` is seeded by the OS, and the

@@ -1,16 +1,19 @@
 //! Validation driven by the spec: the request schemas of the five operations (`spec.json`, a
 //! description-stripped extract of the OpenAPI document) decide which params exist, their
 //! types, enums, lengths and required keys. The rules the schema cannot say (which flow needs
-//! which sub-object) follow as a few explicit lines.
+//! which sub-object) follow as a few explicit lines. `expand[]` paths are checked against the
+//! spec's `x-expandableFields`, kept beside the schemas in `spec.json`.
 //!
 //! Form pairs are first folded into a tree by their bracket keys (`a[b][0][c]`), then the
 //! tree is walked beside the schema, producing the typed JSON value the endpoints use.
 
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
 
-use super::Failure;
+use super::failure::Failure;
+use super::limits::{MAX_METADATA_KEYS, MAX_METADATA_KEY_CHARS, MAX_METADATA_VALUE_CHARS};
 
 /// The operations, their body and query schemas.
 fn spec() -> &'static Value {
@@ -41,16 +44,56 @@ impl Operation {
         }
     }
 
-    /// The paths `expand[]` may name. Stripe counts every dot-separated segment towards its
-    /// limit of four, so the feedback options cannot be expanded through a session or a list.
-    fn expandable(self) -> &'static [&'static str] {
-        const FEEDBACK: &str = "features.subscription_cancel.cancellation_reason.feedback_options";
+    /// The object the answer is, as named in the spec's schemas; a list's `data` holds
+    /// configurations.
+    fn answer_object(self) -> &'static str {
         match self {
-            Operation::CreateSession => &["configuration", "configuration.application"],
-            Operation::ListConfigurations => &["data.application"],
-            _ => &["application", FEEDBACK],
+            Operation::CreateSession => "billing_portal.session",
+            Operation::ListConfigurations => "list",
+            _ => "billing_portal.configuration",
         }
     }
+}
+
+/// Stripe expands at most four levels: every dot-separated segment counts.
+const MAX_EXPAND_DEPTH: usize = 4;
+
+/// Whether `path` may be expanded in the answer to `operation`: each segment must be one of
+/// the spec's `x-expandableFields` of the object the previous one leads to.
+fn expandable(operation: Operation, path: &str) -> bool {
+    if path.split('.').count() > MAX_EXPAND_DEPTH {
+        return false;
+    }
+    let table = &spec()["expandable"];
+    let mut segments = path.split('.');
+    let mut object = operation.answer_object();
+    if object == "list" {
+        if segments.next() != Some("data") {
+            return false;
+        }
+        object = "billing_portal.configuration";
+    }
+    let mut any = false;
+    for segment in segments {
+        // A field that leads to no further expandable object leads to "", where nothing is.
+        match table[object].get(segment) {
+            Some(next) => object = next.as_str().unwrap_or(""),
+            None => return false,
+        }
+        any = true;
+    }
+    any
+}
+
+/// Whether the validated params expand `path`, or a path through it (expanding
+/// `configuration.features` expands `configuration`).
+pub(crate) fn expands(params: &Value, path: &str) -> bool {
+    params["expand"].as_array().is_some_and(|paths| {
+        paths.iter().filter_map(Value::as_str).any(|p| {
+            p.strip_prefix(path)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+        })
+    })
 }
 
 /// Checks the decoded pairs of a body (POST) or query (GET) against the operation's schema
@@ -66,7 +109,7 @@ pub(crate) fn validate(operation: Operation, pairs: &[(String, String)]) -> Resu
     if let Some(expand) = params.get("expand").and_then(Value::as_array) {
         for (i, path) in expand.iter().enumerate() {
             let path = path.as_str().unwrap_or_default();
-            if !operation.expandable().contains(&path) {
+            if !expandable(operation, path) {
                 return Err(Failure::invalid(
                     format!("expand[{i}]"),
                     format!("This property cannot be expanded ({path})."),
@@ -130,6 +173,9 @@ fn session_rules(params: &Value) -> Result<(), Failure> {
             ),
         ));
     }
+    if let Some(confirm) = flow.get("subscription_update_confirm") {
+        confirm_rules(confirm)?;
+    }
     if let Some(after) = flow.get("after_completion") {
         let kind = after["type"].as_str().unwrap_or_default();
         for sub in ["hosted_confirmation", "redirect"] {
@@ -151,12 +197,106 @@ fn session_rules(params: &Value) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Stripe documents that the confirm flow currently takes one item and one discount, and a
+/// discount is a coupon or a promotion code.
+fn confirm_rules(confirm: &Value) -> Result<(), Failure> {
+    const PARAM: &str = "flow_data[subscription_update_confirm]";
+    for list in ["items", "discounts"] {
+        if confirm[list].as_array().is_some_and(|l| l.len() > 1) {
+            return Err(Failure::invalid(
+                format!("{PARAM}[{list}]"),
+                format!("Invalid {PARAM}[{list}]: currently only one is supported."),
+            ));
+        }
+    }
+    if let Some(discount) = confirm["discounts"].get(0) {
+        let param = format!("{PARAM}[discounts][0]");
+        match (discount.get("coupon"), discount.get("promotion_code")) {
+            (Some(_), Some(_)) => {
+                return Err(Failure::invalid(
+                    format!("{param}[promotion_code]"),
+                    format!("You may only specify one of these parameters: {param}[coupon], {param}[promotion_code]."),
+                ))
+            }
+            (None, None) => return Err(Failure::missing_with(
+                format!("{param}[coupon]"),
+                format!("Missing required param: a discount takes {param}[coupon] or {param}[promotion_code]."),
+            )),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The longest pause Stripe allows: three years, in each interval.
+fn max_pause(interval: &str) -> i64 {
+    match interval {
+        "day" => 3 * 365,
+        "week" => 3 * 52,
+        "month" => 3 * 12,
+        _ => 3,
+    }
+}
+
 /// Rules stated only in descriptions of the configuration params.
 fn configuration_rules(params: &Value) -> Result<(), Failure> {
-    let duration = &params["features"]["subscription_pause"]["duration"];
-    if duration["type"] == "interval_options" && duration.get("interval_options").is_none() {
-        return Err(Failure::missing(
-            "features[subscription_pause][duration][interval_options]",
+    let features = &params["features"];
+    if features["subscription_cancel"]["proration_behavior"] == "always_invoice" {
+        return Err(Failure::invalid(
+            "features[subscription_cancel][proration_behavior]",
+            "Invalid features[subscription_cancel][proration_behavior]: `always_invoice` is not supported when canceling; use `none` or `create_prorations` (with `mode=immediately`).",
+        ));
+    }
+    if let Some(products) = features["subscription_update"]["products"].as_array() {
+        if products.len() > 10 {
+            return Err(Failure::invalid(
+                "features[subscription_update][products]",
+                format!(
+                    "Invalid features[subscription_update][products]: at most 10 products (got {}).",
+                    products.len()
+                ),
+            ));
+        }
+    }
+    let duration = &features["subscription_pause"]["duration"];
+    let options_param = "features[subscription_pause][duration][interval_options]";
+    let options = duration["interval_options"].as_array();
+    if duration["type"] == "interval_options" && options.is_none_or(|o| o.is_empty()) {
+        return Err(Failure::missing(options_param));
+    }
+    for (i, option) in options.into_iter().flatten().enumerate() {
+        let interval = option["interval"].as_str().unwrap_or_default();
+        let count = option["interval_count"].as_i64().unwrap_or(1);
+        if !(1..=max_pause(interval)).contains(&count) {
+            return Err(Failure::invalid(
+                format!("{options_param}[{i}][interval_count]"),
+                format!(
+                    "Invalid {options_param}[{i}][interval_count]: a pause lasts from 1 {interval} to three years ({} {interval}s); got {count}.",
+                    max_pause(interval)
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Rules on the configuration that params produce with what it already was: prorations
+/// on cancel only with `mode=immediately`.
+pub(crate) fn configuration_state_rules(
+    configuration: &Value,
+    params: &Value,
+) -> Result<(), Failure> {
+    let cancel = &configuration["features"]["subscription_cancel"];
+    if cancel["proration_behavior"] == "create_prorations" && cancel["mode"] != "immediately" {
+        let sent = &params["features"]["subscription_cancel"];
+        let param = if sent.get("proration_behavior").is_some() {
+            "features[subscription_cancel][proration_behavior]"
+        } else {
+            "features[subscription_cancel][mode]"
+        };
+        return Err(Failure::invalid(
+            param,
+            "Invalid features[subscription_cancel]: `proration_behavior=create_prorations` is only compatible with `mode=immediately`.",
         ));
     }
     Ok(())
@@ -166,14 +306,15 @@ fn configuration_rules(params: &Value) -> Result<(), Failure> {
 // Pairs to tree
 // ---------------------------------------------------------------------------------------------
 
-/// A form value, or the keys under a bracket prefix in arrival order.
+/// A form value, or the keys under a bracket prefix: a map, so that folding n pairs costs
+/// n log n, not n² (and errors name the first offending key in key order, deterministically).
 enum Node {
     Leaf(String),
-    Branch(Vec<(String, Node)>),
+    Branch(BTreeMap<String, Node>),
 }
 
 fn build_tree(pairs: &[(String, String)]) -> Result<Node, Failure> {
-    let mut root = Vec::new();
+    let mut root = BTreeMap::new();
     for (key, value) in pairs {
         let segments = segments(key).ok_or_else(|| {
             Failure::invalid(
@@ -214,7 +355,7 @@ fn segments(key: &str) -> Option<Vec<&str>> {
 }
 
 fn insert(
-    branch: &mut Vec<(String, Node)>,
+    branch: &mut BTreeMap<String, Node>,
     prefix: &str,
     segments: &[&str],
     value: &str,
@@ -237,26 +378,21 @@ fn insert(
         (*first).to_owned()
     };
     let param = join(prefix, &name);
-    let position = branch.iter().position(|(k, _)| *k == name);
     if rest.is_empty() {
-        match position {
+        match branch.get_mut(&name) {
             // As Stripe does, the last of repeated scalars wins.
-            Some(i) if matches!(branch[i].1, Node::Leaf(_)) => {
-                branch[i].1 = Node::Leaf(value.to_owned())
+            Some(Node::Leaf(old)) => *old = value.to_owned(),
+            Some(Node::Branch(_)) => return Err(conflict(&param)),
+            None => {
+                branch.insert(name, Node::Leaf(value.to_owned()));
             }
-            Some(_) => return Err(conflict(&param)),
-            None => branch.push((name, Node::Leaf(value.to_owned()))),
         }
         return Ok(());
     }
-    let i = match position {
-        Some(i) => i,
-        None => {
-            branch.push((name, Node::Branch(Vec::new())));
-            branch.len() - 1
-        }
-    };
-    match &mut branch[i].1 {
+    match branch
+        .entry(name)
+        .or_insert_with(|| Node::Branch(BTreeMap::new()))
+    {
         Node::Branch(children) => insert(children, &param, rest, value),
         Node::Leaf(_) => Err(conflict(&param)),
     }
@@ -379,6 +515,9 @@ fn check_object(node: &Node, schema: &Value, param: &str) -> Result<Value, Failu
     let properties = schema.get("properties").and_then(Value::as_object);
     // A map such as `metadata`: any key, each value of one schema.
     let values = schema.get("additionalProperties").filter(|v| v.is_object());
+    if values.is_some() {
+        metadata_limits(entries, param)?;
+    }
     let mut out = Map::new();
     for (key, child) in entries {
         let child_param = join(param, key);
@@ -412,6 +551,36 @@ fn check_object(node: &Node, schema: &Value, param: &str) -> Result<Value, Failu
         }
     }
     Ok(Value::Object(out))
+}
+
+/// Stripe's limits on a metadata map: 50 keys, keys of 40 characters, values of 500.
+fn metadata_limits(entries: &BTreeMap<String, Node>, param: &str) -> Result<(), Failure> {
+    if entries.len() > MAX_METADATA_KEYS {
+        return Err(Failure::invalid(
+            param,
+            format!(
+                "Invalid {param}: it can have at most {MAX_METADATA_KEYS} keys (got {}).",
+                entries.len()
+            ),
+        ));
+    }
+    for (key, value) in entries {
+        if key.chars().count() > MAX_METADATA_KEY_CHARS {
+            return Err(Failure::invalid(
+                param,
+                format!("Invalid {param}: keys can be at most {MAX_METADATA_KEY_CHARS} characters long (one has {}).", key.chars().count()),
+            ));
+        }
+        if let Node::Leaf(value) = value {
+            if value.chars().count() > MAX_METADATA_VALUE_CHARS {
+                return Err(Failure::invalid(
+                    join(param, key),
+                    format!("Invalid {}: values can be at most {MAX_METADATA_VALUE_CHARS} characters long.", join(param, key)),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// For a missing object, the param inside it the caller must send first: a missing

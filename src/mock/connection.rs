@@ -1,0 +1,104 @@
+//! Connections: accepted up to the cap (a 503 beyond it), then served one request after
+//! another until they close, time out or the server stops.
+
+use std::io::BufReader;
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::thread;
+use std::time::Duration;
+
+use super::failure::{json_response, Failure};
+use super::limits::MAX_REFUSING_THREADS;
+use super::{http, objects, pipeline, Shared};
+
+/// A place among the connections served, given back when the connection ends.
+struct Slot<'a>(&'a AtomicUsize);
+
+impl Drop for Slot<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+pub(crate) fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) {
+    for stream in listener.incoming() {
+        if shared.stop.load(Ordering::SeqCst) {
+            return;
+        }
+        let Ok(stream) = stream else { continue };
+        let serving = shared.connections.fetch_add(1, Ordering::SeqCst);
+        let shared = shared.clone();
+        if serving >= shared.limits.connections {
+            shared.connections.fetch_sub(1, Ordering::SeqCst);
+            refuse(stream, shared);
+            continue;
+        }
+        let _ = thread::Builder::new()
+            .name("stripe-mock-connection".into())
+            .spawn(move || {
+                let _slot = Slot(&shared.connections);
+                serve_connection(stream, &shared);
+            });
+    }
+}
+
+/// A connection beyond the cap: a Stripe 503, written by a thread of a small pool of their
+/// own, so that the answer is not lost to a reset; beyond that pool, closed at once.
+fn refuse(stream: TcpStream, shared: Arc<Shared>) {
+    if shared.refusing.fetch_add(1, Ordering::SeqCst) >= MAX_REFUSING_THREADS {
+        shared.refusing.fetch_sub(1, Ordering::SeqCst);
+        return;
+    }
+    let _ = thread::Builder::new()
+        .name("stripe-mock-refuse".into())
+        .spawn(move || {
+            let _slot = Slot(&shared.refusing);
+            let mut reader = BufReader::new(stream);
+            let mut response = Failure::plain(
+                503,
+                "api_error",
+                format!(
+                    "Too many connections: this mock server serves at most {} at once. Try again later.",
+                    shared.limits.connections
+                ),
+            )
+            .into_response();
+            response
+                .headers
+                .push(("Stripe-Should-Retry".into(), "true".into()));
+            let _ = http::write_response(reader.get_mut(), &response, false, Duration::from_secs(1));
+            http::finish(&mut reader);
+        });
+}
+
+/// Requests after requests on one connection, until it closes or the server stops.
+fn serve_connection(stream: TcpStream, shared: &Shared) {
+    let _ = stream.set_nodelay(true);
+    let write_timeout = shared.limits.write_timeout;
+    let mut reader = BufReader::new(stream);
+    loop {
+        let request = match http::read_request(&mut reader, &shared.stop, &shared.limits) {
+            Ok(Some(request)) => request,
+            Ok(None) => return,
+            Err(malformed) => {
+                let body = objects::error("invalid_request_error", &malformed.message, None, None);
+                let response = json_response(malformed.status, &body);
+                if http::write_response(reader.get_mut(), &response, false, write_timeout).is_ok() {
+                    http::finish(&mut reader);
+                }
+                return;
+            }
+        };
+        let Some(response) = pipeline::handle(shared, &request) else {
+            // An injected dropped connection: read, then close without a word.
+            let _ = reader.get_ref().shutdown(Shutdown::Both);
+            return;
+        };
+        let keep_alive = request.keep_alive && !shared.stop.load(Ordering::SeqCst);
+        let written = http::write_response(reader.get_mut(), &response, keep_alive, write_timeout);
+        if written.is_err() || !keep_alive {
+            return;
+        }
+    }
+}
