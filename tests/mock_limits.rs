@@ -966,3 +966,32 @@ fn concurrent_requests_with_one_key_run_once() {
         }
     }
 }
+
+#[test]
+fn a_body_that_trickles_in_is_cut_off_at_its_deadline() {
+    let server = MockServer::builder()
+        .body_timeout(Duration::from_millis(300))
+        .start()
+        .unwrap();
+    let mut stream = connect(&server);
+    write!(
+        stream,
+        "POST {SESSIONS} HTTP/1.1\r\nAuthorization: Bearer {KEY}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\n"
+    )
+    .unwrap();
+    let started = Instant::now();
+    let mut stream_w = stream.try_clone().unwrap();
+    let dripper = thread::spawn(move || {
+        for _ in 0..100 {
+            if stream_w.write_all(b"a").is_err() {
+                return;
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
+    });
+    let answer = read_all(&mut stream);
+    let took = started.elapsed();
+    assert_eq!(status_of(&answer), 408, "{answer}");
+    assert!(took < Duration::from_secs(3), "{took:?}");
+    dripper.join().unwrap();
+}
