@@ -15,8 +15,8 @@
 //!
 //! An element that sends nothing (`None`, `null`, an empty struct) is left out of the
 //! numbering, so `[Some(1), None, Some(3)]` is `b[0]=1&b[1]=3`: Stripe refuses a list with a
-//! gap ("expand has no index 0"). Stripe's own libraries send one here (stripe-go skips a nil
-//! element but still counts it; stripe-python 16 sends the text `None`). serde_json's `Number`
+//! gap ("expand has no index 0"). Stripe's own libraries do otherwise: stripe-go skips a nil
+//! element but still counts it, stripe-python 16 sends the text `None`. serde_json's `Number`
 //! under its `arbitrary_precision` feature, and its `RawValue`, are the value they hold.
 //!
 //! Empty sequences and maps send nothing, as in the official libraries. A shape that has no
