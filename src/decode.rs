@@ -60,9 +60,9 @@ const MAX_STAND_INS: usize = 1000;
 /// the deserializer of every response type a second time: 157 KB of every program.)
 ///
 /// A stand-in refused is reported as the invalid byte it replaced, as is the first of more than
-/// [`MAX_STAND_INS`] sequences. Other errors keep serde_json's
-/// position in the repaired text, a few columns further than in the body when an invalid
-/// sequence comes before them on the same line.
+/// [`MAX_STAND_INS`] sequences. Other errors keep serde_json's position in the repaired text,
+/// a few columns further than in the body when an invalid sequence comes before them on the
+/// same line.
 fn from_repaired<T: DeserializeOwned>(bytes: &[u8]) -> serde_json::Result<T> {
     let mut text = String::with_capacity(bytes.len() + 4 * STAND_IN.len());
     // Where each stand-in ends in `text`, and where the bytes it replaced began.

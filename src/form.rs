@@ -7,17 +7,17 @@
 //! | Rust value | pairs |
 //! | --- | --- |
 //! | nested struct or map | `flow_data[after_completion][type]=redirect` |
-//! | sequence | indexed: `expand[0]=configuration`, `items[0][id]=si_1`; an element that sends nothing (`None`, an empty struct) takes no index, so `[Some(1), None, Some(3)]` is `b[0]=1&b[1]=3` |
+//! | sequence | indexed: `expand[0]=configuration`, `items[0][id]=si_1`; an element that sends nothing takes no index |
 //! | `None`, `()` | nothing |
 //! | `bool` | `true` / `false` |
 //! | empty string | `name=` (sent only when the caller set it: that is how Stripe clears a field) |
 //! | unit enum variant | its (renamed) name |
 //!
-//! An element that sends nothing is left out of the numbering because Stripe refuses a list
-//! with a gap ("expand has no index 0"), which is what Stripe's own libraries send for it
-//! (stripe-go skips a nil element but counts it, stripe-python 16 sends the text `None`).
-//! serde_json's `Number` under its `arbitrary_precision` feature and its `RawValue` are the
-//! value they hold, as in JSON.
+//! An element that sends nothing (`None`, `null`, an empty struct) is left out of the
+//! numbering, so `[Some(1), None, Some(3)]` is `b[0]=1&b[1]=3`: Stripe refuses a list with a
+//! gap ("expand has no index 0"). Stripe's own libraries do otherwise: stripe-go skips a nil
+//! element but still counts it, stripe-python 16 sends the text `None`. serde_json's `Number`
+//! under its `arbitrary_precision` feature, and its `RawValue`, are the value they hold.
 //!
 //! Empty sequences and maps send nothing, as in the official libraries. A shape that has no
 //! form encoding (bytes, a bare number at the top level, a map with non-scalar keys, NaN) is an

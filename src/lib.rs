@@ -102,7 +102,8 @@
 //! generated UUID v4, and every retry of that request sends the same key, so a retry after a
 //! lost answer never acts twice. A request is retried up to
 //! [`ClientBuilder::max_network_retries`] times (default 2) when the connection fails or times
-//! out, or on HTTP 409 and 5xx; a `Stripe-Should-Retry` header from Stripe overrides that.
+//! out, or on HTTP 409 and 5xx; a `Stripe-Should-Retry: true` or `false` from Stripe
+//! overrides that.
 //! Between attempts the client waits `min(0.5 s * 2^(n-1), 5 s)` scaled by a random 50-100 %,
 //! but never less than 0.5 s. Each step of an attempt (sending, waiting for the answer,
 //! reading it) may take up to [`ClientBuilder::timeout`] (80 s), connecting up to

@@ -582,14 +582,20 @@ fn a_head_that_trickles_in_is_cut_off_at_the_head_deadline() {
         .head_timeout(Duration::from_millis(300))
         .start()
         .unwrap();
-    let mut stream = connect(&server);
-    stream.write_all(b"GET / HTTP/1.1\r\n").unwrap();
+    assert_cut_off_with_408(&server, b"GET / HTTP/1.1\r\n");
+}
+
+/// Sends `head`, then one byte every 50 ms (never silent for long, never done): the server
+/// must answer 408 and close well before the bytes run out.
+#[track_caller]
+fn assert_cut_off_with_408(server: &MockServer, head: &[u8]) {
+    let mut stream = connect(server);
+    stream.write_all(head).unwrap();
     let started = Instant::now();
-    // One byte every 50 ms: never silent for long, never done.
-    let mut stream_w = stream.try_clone().unwrap();
+    let mut dripping = stream.try_clone().unwrap();
     let dripper = thread::spawn(move || {
         for _ in 0..100 {
-            if stream_w.write_all(b"X").is_err() {
+            if dripping.write_all(b"a").is_err() {
                 return;
             }
             thread::sleep(Duration::from_millis(50));
@@ -965,4 +971,16 @@ fn concurrent_requests_with_one_key_run_once() {
             assert_eq!(body["error"]["type"], "idempotency_error");
         }
     }
+}
+
+#[test]
+fn a_body_that_trickles_in_is_cut_off_at_its_deadline() {
+    let server = MockServer::builder()
+        .body_timeout(Duration::from_millis(300))
+        .start()
+        .unwrap();
+    let head = format!(
+        "POST {SESSIONS} HTTP/1.1\r\nAuthorization: Bearer {KEY}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\n"
+    );
+    assert_cut_off_with_408(&server, head.as_bytes());
 }

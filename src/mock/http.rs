@@ -188,10 +188,28 @@ pub(crate) fn read_request(
     {
         let _ = reader.get_mut().write_all(b"HTTP/1.1 100 Continue\r\n\r\n");
     }
-    let _ = reader.get_ref().set_read_timeout(Some(limits.read_timeout));
+    // The body, too, must arrive whole in time: a byte now and then cannot hold the connection.
+    let deadline = Instant::now() + limits.body_timeout;
     request.body = vec![0; length];
-    if reader.read_exact(&mut request.body).is_err() {
-        return Ok(None);
+    let mut read = 0;
+    while read < length {
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        if remaining.is_zero() {
+            return Err(malformed(
+                408,
+                format!(
+                    "the request body did not arrive within {:?}",
+                    limits.body_timeout
+                ),
+            ));
+        }
+        let _ = reader.get_ref().set_read_timeout(Some(remaining));
+        match reader.read(&mut request.body[read..]) {
+            Ok(0) => return Ok(None),
+            Ok(n) => read += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted || is_timeout(&e) => {}
+            Err(_) => return Ok(None),
+        }
     }
     Ok(Some(request))
 }
@@ -215,9 +233,7 @@ fn read_line(
                 ),
             ));
         }
-        let _ = reader
-            .get_ref()
-            .set_read_timeout(Some(remaining.min(limits.read_timeout)));
+        let _ = reader.get_ref().set_read_timeout(Some(remaining));
         let available = match reader.fill_buf() {
             Ok([]) => return Ok(false),
             Ok(available) => available,

@@ -40,7 +40,7 @@ pub(crate) struct Limits {
     pub(crate) configurations: usize,
     pub(crate) connections: usize,
     pub(crate) head_timeout: Duration,
-    pub(crate) read_timeout: Duration,
+    pub(crate) body_timeout: Duration,
     pub(crate) write_timeout: Duration,
     pub(crate) idle_timeout: Duration,
 }
@@ -53,7 +53,7 @@ impl Default for Limits {
             configurations: 10_000,
             connections: 256,
             head_timeout: Duration::from_secs(10),
-            read_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(10),
             write_timeout: Duration::from_secs(10),
             idle_timeout: Duration::from_secs(120),
         }

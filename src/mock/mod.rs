@@ -47,7 +47,7 @@
 //! | form pairs in one request | 2,000 | 400 |
 //! | metadata | 50 keys, keys of 40 characters, values of 500 (Stripe's) | 400 naming the param |
 //! | `Idempotency-Key` | 255 characters (Stripe's) | 400 `idempotency_error` |
-//! | silence in a body; writing one answer | 10 s each, settable | closed |
+//! | a body arriving; one answer being written | within 10 s each, settable | 408 for a body; closed |
 //! | idle keep-alive connection | 120 s, settable | closed |
 //!
 //! A request whose head could be read two ways is refused with 400 and the connection closed:
@@ -159,10 +159,10 @@ impl MockServerBuilder {
         self
     }
 
-    /// How long a client may stay silent while it sends a body; default 10 s. Then the
-    /// connection is closed. (The head has its own deadline, [`head_timeout`](Self::head_timeout).)
-    pub fn read_timeout(mut self, timeout: Duration) -> Self {
-        self.limits.read_timeout = timeout;
+    /// How long a body may take to arrive in all, from the end of the head; default 10 s. A
+    /// slower one is answered 408 and the connection closed.
+    pub fn body_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.body_timeout = timeout;
         self
     }
 
