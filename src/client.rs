@@ -273,7 +273,7 @@ impl ClientBuilder {
 
     /// Looks host names up with `lookup` instead of the system's resolver, keeping what it
     /// finds for `ttl`: the seam that tests count lookups through.
-    #[cfg(test)]
+    #[cfg(all(test, feature = "mock"))]
     pub(crate) fn lookup(mut self, lookup: Lookup, ttl: Duration) -> Self {
         self.lookup = lookup;
         self.dns_cache_ttl = ttl;
