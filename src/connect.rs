@@ -14,13 +14,13 @@ use std::cell::Cell;
 use std::collections::HashMap;
 use std::fmt;
 use std::io;
-use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
+use std::net::{SocketAddr, ToSocketAddrs};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use ureq::config::Config;
 use ureq::http::Uri;
-use ureq::unversioned::resolver::{ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::{
     ConnectProxyConnector, ConnectionDetails, Connector, NextTimeout, RustlsConnector,
     SocksConnector, TcpConnector, Transport,
@@ -238,28 +238,23 @@ impl Resolver for SharedResolver {
         _config: &Config,
         timeout: NextTimeout,
     ) -> Result<ResolvedSocketAddrs, ureq::Error> {
-        let host = uri.host().ok_or(ureq::Error::HostNotFound)?;
-        let port = uri
-            .port_u16()
-            .or_else(|| match uri.scheme_str() {
-                Some("https") => Some(443),
-                Some("http") => Some(80),
-                Some(s) if s.starts_with("socks") => Some(1080),
-                _ => None,
-            })
+        // `host:port` with the scheme's default port, as ureq's own resolver forms it.
+        let host_port = uri
+            .scheme()
+            .zip(uri.authority())
+            .and_then(|(scheme, authority)| DefaultResolver::host_and_port(scheme, authority))
             .ok_or(ureq::Error::HostNotFound)?;
         let mut resolved = self.empty();
-        // An address needs no lookup (`[::1]` is bracketed in a URI).
-        let literal = host.trim_start_matches('[').trim_end_matches(']');
-        if let Ok(ip) = literal.parse::<IpAddr>() {
-            resolved.push(SocketAddr::new(ip, port));
+        // An address needs no lookup (`[::1]:443` parses as one).
+        if let Ok(addr) = host_port.parse::<SocketAddr>() {
+            resolved.push(addr);
             return Ok(resolved);
         }
         let wait = match timeout.after.is_not_happening() {
             true => self.0.max_wait,
             false => (*timeout.after).min(self.0.max_wait),
         };
-        let addrs = self.0.addresses(&format!("{host}:{port}"), wait)?;
+        let addrs = self.0.addresses(&host_port, wait)?;
         for addr in addrs.into_iter().take(MAX_ADDRS) {
             resolved.push(addr);
         }
