@@ -139,7 +139,7 @@ impl fmt::Debug for Client {
                 &self.transport.stripe_version.to_str().unwrap_or_default(),
             )
             .field("max_network_retries", &self.transport.retry.max_retries)
-            .field("proxy", &self.transport.proxy.as_ref().map(proxy::describe))
+            .field("proxy", &self.transport.proxy().map(proxy::describe))
             .finish_non_exhaustive()
     }
 }

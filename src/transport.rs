@@ -110,7 +110,7 @@ pub(crate) struct Settings {
 /// Everything a [`Client`](crate::Client) shares between its clones.
 pub(crate) struct Transport {
     agent: ureq::Agent,
-    pub(crate) resolver: Arc<CachingResolver>,
+    resolver: Arc<CachingResolver>,
     pub(crate) base_url: String,
     /// `Bearer <key>`: the only place the secret key lives. Marked sensitive, so `http`'s
     /// `Debug` shows `Sensitive` instead.
@@ -118,7 +118,6 @@ pub(crate) struct Transport {
     pub(crate) stripe_version: HeaderValue,
     pub(crate) user_agent: HeaderValue,
     pub(crate) retry: RetryPolicy,
-    pub(crate) proxy: Option<ureq::Proxy>,
 }
 
 /// One HTTP answer, read whole.
@@ -139,11 +138,16 @@ struct Failure {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Cause {
-    /// No answer: refused, reset, closed before or during the answer, unresolvable, not HTTP,
-    /// or a proxy that could not reach Stripe (502, 503, 504 to CONNECT).
+    /// No answer: unresolvable, not HTTP, or a proxy that could not reach Stripe (502, 503,
+    /// 504 to CONNECT).
     Network,
-    /// A connection taken from the pool failed before any byte of an answer: the server or a
-    /// load balancer dropped it while it was idle, so the request never arrived.
+    /// No connection could be opened (refused, unreachable, connect timeout): the addresses
+    /// connected to may be out of date.
+    ConnectFailed,
+    /// The connection was reset, broken or closed under the request or its answer.
+    Lost,
+    /// [`Cause::Lost`] before any byte of an answer, on a connection taken from the pool: the
+    /// server or a load balancer dropped it while it was idle, so the request never arrived.
     DroppedIdle,
     /// A connect or attempt timeout ran out.
     Timeout,
@@ -182,7 +186,7 @@ impl Transport {
             .max_idle_connections(MAX_IDLE_CONNECTIONS)
             .max_idle_connections_per_host(MAX_IDLE_CONNECTIONS)
             // Chosen by the builder (`proxy.rs`); ureq would read the environment itself.
-            .proxy(settings.proxy.clone())
+            .proxy(settings.proxy)
             .tls_config(tls_config(&settings.roots)?);
         let config = with_timeouts!(config, settings.timeout, settings.connect_timeout).build();
         let resolver = Arc::new(CachingResolver::new(
@@ -198,8 +202,12 @@ impl Transport {
             stripe_version: settings.stripe_version,
             user_agent: settings.user_agent,
             retry: settings.retry,
-            proxy: settings.proxy,
         })
+    }
+
+    /// The proxy every connection goes through, if any.
+    pub(crate) fn proxy(&self) -> Option<&ureq::Proxy> {
+        self.agent.config().proxy()
     }
 
     /// Sends one logical request, retrying as [`should_retry`] says.
@@ -310,13 +318,12 @@ impl Transport {
             Method::Post => self.agent.run(request.map(|()| body)),
         });
         let mut response = result.map_err(|e| {
-            if is_connect_failure(&e) {
-                self.resolver.connect_failed();
-            }
-            let dropped_idle = !opened && is_dropped_connection(&e);
             let mut failure = map_ureq_error(e);
-            if dropped_idle {
-                failure.cause = Cause::DroppedIdle;
+            match failure.cause {
+                Cause::ConnectFailed => self.resolver.connect_failed(),
+                // No answer had begun, since `run` returns once the head is in.
+                Cause::Lost if !opened => failure.cause = Cause::DroppedIdle,
+                _ => {}
             }
             failure
         })?;
@@ -444,24 +451,6 @@ fn is_der_sequence(der: &[u8]) -> bool {
     len == rest.len() && len > 0
 }
 
-/// Whether ureq failed to open a connection (as opposed to losing one it had): the addresses
-/// it connected to may be out of date.
-fn is_connect_failure(error: &ureq::Error) -> bool {
-    use std::io::ErrorKind as K;
-    match error {
-        ureq::Error::Timeout(ureq::Timeout::Connect) | ureq::Error::ConnectionFailed => true,
-        ureq::Error::Io(io) => matches!(
-            io.kind(),
-            K::ConnectionRefused
-                | K::HostUnreachable
-                | K::NetworkUnreachable
-                | K::NetworkDown
-                | K::AddrNotAvailable
-        ),
-        _ => false,
-    }
-}
-
 /// A header value, for the client's fixed headers and a request's own; `what` names it in the
 /// error, never its value, which may hold the secret key. `check_headers` has already given
 /// the clearer error for a request's values that could split a header.
@@ -494,7 +483,9 @@ fn should_retry(outcome: &Result<RawResponse, Failure>) -> Retry {
     match outcome {
         Err(failure) => match failure.cause {
             Cause::DroppedIdle => Retry::AtOnce,
-            Cause::Network | Cause::Timeout => Retry::WithBackoff,
+            Cause::Network | Cause::ConnectFailed | Cause::Lost | Cause::Timeout => {
+                Retry::WithBackoff
+            }
             Cause::Tls | Cause::Permanent => Retry::No,
         },
         Ok(response) if (200..300).contains(&response.status) => Retry::No,
@@ -521,10 +512,11 @@ fn map_ureq_error(error: ureq::Error) -> Failure {
                 // The attempt's deadline, reading or waiting for the answer.
                 _ => "waiting for the answer",
             };
-            (
-                Error::timeout(format!("request timed out {step}")),
-                Cause::Timeout,
-            )
+            let cause = match which {
+                ureq::Timeout::Connect => Cause::ConnectFailed,
+                _ => Cause::Timeout,
+            };
+            (Error::timeout(format!("request timed out {step}")), cause)
         }
         E::Io(io) if io.get_ref().is_some_and(|e| e.is::<LookupFailed>()) => {
             let timed_out = io.kind() == K::TimedOut;
@@ -546,10 +538,24 @@ fn map_ureq_error(error: ureq::Error) -> Failure {
                 Error::timeout(format!("request timed out: {io}")),
                 Cause::Timeout,
             ),
-            _ => (
-                Error::connection(format!("connection failed: {io}"), io),
-                Cause::Network,
-            ),
+            kind => {
+                let cause = match kind {
+                    K::ConnectionRefused
+                    | K::HostUnreachable
+                    | K::NetworkUnreachable
+                    | K::NetworkDown
+                    | K::AddrNotAvailable => Cause::ConnectFailed,
+                    K::ConnectionReset
+                    | K::ConnectionAborted
+                    | K::BrokenPipe
+                    | K::UnexpectedEof => Cause::Lost,
+                    _ => Cause::Network,
+                };
+                (
+                    Error::connection(format!("connection failed: {io}"), io),
+                    cause,
+                )
+            }
         },
         E::HostNotFound => (
             Error::connection("connection failed: host not found", "host not found"),
@@ -557,7 +563,7 @@ fn map_ureq_error(error: ureq::Error) -> Failure {
         ),
         E::ConnectionFailed => (
             Error::connection("connection failed", "connection failed"),
-            Cause::Network,
+            Cause::ConnectFailed,
         ),
         E::Protocol(e) => (
             Error::connection(
@@ -622,16 +628,6 @@ fn is_rustls_error(io: &std::io::Error) -> bool {
     }
     io.get_ref()
         .is_some_and(|e| carries(ureq::Error::Rustls, e))
-}
-
-/// Whether a failure is a connection lost before any byte of the answer: reset, broken pipe,
-/// closed.
-fn is_dropped_connection(error: &ureq::Error) -> bool {
-    use std::io::ErrorKind as K;
-    matches!(error, ureq::Error::Io(io) if matches!(
-        io.kind(),
-        K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe | K::UnexpectedEof
-    ))
 }
 
 /// Stripe's error envelope: `{"error": {...}}`.
