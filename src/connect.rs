@@ -122,9 +122,9 @@ impl CachingResolver {
         let pending = {
             let mut entries = self.lock();
             let entry = entries.entry(host_port.to_owned()).or_default();
-            let now = Instant::now();
-            let expired = entry.expires.is_none_or(|at| now >= at);
-            if !entry.addrs.is_empty() && !expired && !entry.suspect {
+            let usable = !entry.addrs.is_empty() && !entry.suspect;
+            let expired = entry.expires.is_none_or(|at| Instant::now() >= at);
+            if usable && !expired {
                 return Ok(entry.addrs.clone());
             }
             let pending = match &entry.lookup {
@@ -137,7 +137,7 @@ impl CachingResolver {
                 }
             };
             // Expired but not suspect: serve the old addresses while the lookup runs.
-            if !entry.addrs.is_empty() && !entry.suspect {
+            if usable {
                 return Ok(entry.addrs.clone());
             }
             pending

@@ -117,14 +117,13 @@ fn a_server_that_never_answers_ends_in_a_timeout_error_that_says_so() {
     );
 }
 
-#[test]
-fn an_answer_that_trickles_in_is_cut_off_by_the_timeout() {
-    // Each byte arrives well within the timeout, so only a deadline for the whole attempt
-    // can end this.
-    let server = TestServer::always(Reply::Trickle(Duration::from_millis(20)));
+/// One attempt against a server answering `reply`, with `timeout`: its timeout error and how
+/// long it took.
+fn timed_out_attempt(reply: Reply, timeout: Duration) -> (Error, Duration, TestServer) {
+    let server = TestServer::always(reply);
     let client = server
         .client_builder()
-        .timeout(Duration::from_millis(300))
+        .timeout(timeout)
         .max_network_retries(0)
         .build()
         .unwrap();
@@ -138,6 +137,15 @@ fn an_answer_that_trickles_in_is_cut_off_by_the_timeout() {
             .contains("timed out waiting for the answer"),
         "{error}"
     );
+    (error, elapsed, server)
+}
+
+#[test]
+fn an_answer_that_trickles_in_is_cut_off_by_the_timeout() {
+    // Each byte arrives well within the timeout, so only a deadline for the whole attempt
+    // can end this.
+    let trickle = Reply::Trickle(Duration::from_millis(20));
+    let (_, elapsed, _) = timed_out_attempt(trickle, Duration::from_millis(300));
     assert!(
         elapsed >= Duration::from_millis(290) && elapsed < Duration::from_secs(3),
         "ended after {elapsed:?}"
@@ -148,17 +156,8 @@ fn an_answer_that_trickles_in_is_cut_off_by_the_timeout() {
 fn the_timeout_bounds_the_whole_attempt_not_each_step() {
     // The head after 400 ms, the rest 400 ms later: each step is within the 600 ms timeout,
     // the attempt is not.
-    let server = TestServer::always(Reply::SlowHalves(Duration::from_millis(400)));
-    let client = server
-        .client_builder()
-        .timeout(Duration::from_millis(600))
-        .max_network_retries(0)
-        .build()
-        .unwrap();
-    let started = std::time::Instant::now();
-    let error = client.create_session(&params()).unwrap_err();
-    let elapsed = started.elapsed();
-    assert_eq!(error.kind(), ErrorKind::Timeout, "{error}");
+    let halves = Reply::SlowHalves(Duration::from_millis(400));
+    let (_, elapsed, server) = timed_out_attempt(halves, Duration::from_millis(600));
     assert!(
         elapsed >= Duration::from_millis(550) && elapsed < Duration::from_millis(790),
         "ended after {elapsed:?}"
