@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use stripe_billing_portal::*;
-use tls::{pem, ConnectProxy, TlsServer};
+use tls::{pem, ConnectProxy, Socks5Proxy, TlsServer};
 
 fn params() -> SessionCreateParams {
     SessionCreateParams::for_customer("cus_1")
@@ -180,6 +180,29 @@ fn a_proxy_that_cannot_reach_stripe_is_retried_and_one_that_wants_credentials_is
     assert!(error.to_string().contains("credentials"), "{error}");
     assert_eq!(error.attempts(), 1);
     assert_eq!(proxy.heads().len(), 1);
+}
+
+#[test]
+fn requests_go_through_a_socks5_proxy() {
+    let server = server("localhost");
+    let url = format!("https://localhost:{}", server.port);
+    for (scheme, target) in [
+        // socks5h: the proxy looks the name up.
+        ("socks5h", format!("localhost:{}", server.port)),
+        // socks5: the client does, and sends the address.
+        ("socks5", format!("127.0.0.1:{}", server.port)),
+    ] {
+        let proxy = Socks5Proxy::start();
+        let client = builder(&url)
+            .root_certificates(pem("ca.pem"))
+            .proxy(proxy.url.replace("socks5", scheme))
+            .build()
+            .unwrap();
+        client.create_session(&params()).unwrap();
+        client.create_session(&params()).unwrap();
+        assert_eq!(proxy.targets(), [target], "{scheme}");
+    }
+    assert_eq!(server.requests.load(Ordering::SeqCst), 4);
 }
 
 #[test]

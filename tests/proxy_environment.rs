@@ -9,7 +9,7 @@ use std::sync::atomic::Ordering;
 
 use serde_json::Value;
 use stripe_billing_portal::*;
-use tls::{pem, ConnectProxy, TlsServer};
+use tls::{pem, ConnectProxy, Socks5Proxy, TlsServer};
 
 const VARIABLES: [&str; 8] = [
     "HTTPS_PROXY",
@@ -76,6 +76,12 @@ fn https_proxy_all_proxy_and_no_proxy_are_honoured_in_the_forms_people_write() {
     ]);
     call(true, "NO_PROXY naming other hosts");
     assert!(server.requests.load(Ordering::SeqCst) >= 15);
+
+    // `ALL_PROXY=socks5h://...` is used, not ignored.
+    let socks = Socks5Proxy::start();
+    set(&[("ALL_PROXY", socks.url.replace("socks5", "socks5h").as_str())]);
+    call(false, "ALL_PROXY=socks5h");
+    assert_eq!(socks.targets(), [format!("localhost:{}", server.port)]);
 
     // A proxy the client cannot use is never bypassed in silence.
     for bad in ["ftp://proxy.test:21", "http://proxy.test/path"] {

@@ -180,3 +180,77 @@ fn tunnel(
     let _ = upstream.join();
     Ok(())
 }
+
+/// A SOCKS5 proxy without authentication (RFC 1928): it records the target of each
+/// `CONNECT` (`host:port`, as the client sent it) and pipes the tunnel through.
+pub struct Socks5Proxy {
+    pub url: String,
+    pub targets: Arc<Mutex<Vec<String>>>,
+}
+
+impl Socks5Proxy {
+    pub fn start() -> Socks5Proxy {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!(
+            "socks5://127.0.0.1:{}",
+            listener.local_addr().unwrap().port()
+        );
+        let targets = Arc::new(Mutex::new(Vec::new()));
+        let seen = targets.clone();
+        thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else { continue };
+                let seen = seen.clone();
+                thread::spawn(move || {
+                    let _ = socks5(stream, &seen);
+                });
+            }
+        });
+        Socks5Proxy { url, targets }
+    }
+
+    pub fn targets(&self) -> Vec<String> {
+        self.targets.lock().unwrap().clone()
+    }
+}
+
+fn socks5(mut client: TcpStream, seen: &Mutex<Vec<String>>) -> io::Result<()> {
+    let mut greeting = [0u8; 2];
+    client.read_exact(&mut greeting)?;
+    let mut methods = vec![0u8; usize::from(greeting[1])];
+    client.read_exact(&mut methods)?;
+    client.write_all(&[5, 0])?; // version 5, no authentication
+    let mut request = [0u8; 4];
+    client.read_exact(&mut request)?;
+    let host = match request[3] {
+        1 => {
+            let mut ip = [0u8; 4];
+            client.read_exact(&mut ip)?;
+            std::net::Ipv4Addr::from(ip).to_string()
+        }
+        3 => {
+            let mut len = [0u8; 1];
+            client.read_exact(&mut len)?;
+            let mut name = vec![0u8; usize::from(len[0])];
+            client.read_exact(&mut name)?;
+            String::from_utf8_lossy(&name).into_owned()
+        }
+        _ => return Ok(()),
+    };
+    let mut port = [0u8; 2];
+    client.read_exact(&mut port)?;
+    let port = u16::from_be_bytes(port);
+    seen.lock().unwrap().push(format!("{host}:{port}"));
+    let server = TcpStream::connect((host.replace("localhost", "127.0.0.1").as_str(), port))?;
+    client.write_all(&[5, 0, 0, 1, 127, 0, 0, 1, 0, 0])?;
+    let (mut to_server, mut from_server) = (server.try_clone()?, server);
+    let (mut from_client, mut to_client) = (client.try_clone()?, client);
+    let upstream = thread::spawn(move || {
+        let _ = io::copy(&mut from_client, &mut to_server);
+        let _ = to_server.shutdown(Shutdown::Write);
+    });
+    let _ = io::copy(&mut from_server, &mut to_client);
+    let _ = to_client.shutdown(Shutdown::Write);
+    let _ = upstream.join();
+    Ok(())
+}
