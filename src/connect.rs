@@ -160,7 +160,7 @@ impl CachingResolver {
                 io::ErrorKind::TimedOut,
                 LookupFailed {
                     host: host_port.to_owned(),
-                    reason: format!("no answer from the resolver within {wait:?}"),
+                    reason: format!("no answer from the resolver within {} ms", wait.as_millis()),
                 },
             )),
         }

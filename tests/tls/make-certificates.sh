@@ -27,6 +27,8 @@ leaf() {
 }
 leaf localhost ca "DNS:localhost,IP:127.0.0.1" -days "$days"
 leaf wrong-host ca "DNS:elsewhere.test" -days "$days"
+# For the resolver test, whose DNS server answers for this name.
+leaf api.stripe.test ca "DNS:api.stripe.test" -days "$days"
 leaf unknown-issuer other-ca "DNS:localhost,IP:127.0.0.1" -days "$days"
 # Expired: `openssl x509` cannot set dates in the past, `openssl ca` can.
 key expired.key
