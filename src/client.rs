@@ -205,7 +205,7 @@ impl ClientBuilder {
 
     /// The longest a host lookup may keep an attempt waiting, and then the longest connecting
     /// may take. Default: 30 s. Looked-up addresses are cached (see the crate docs on
-    /// networks), so most calls make no lookup at all.
+    /// [networks](crate#networks)), so most calls make no lookup at all.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
@@ -255,7 +255,9 @@ impl ClientBuilder {
     ///
     /// Without this call the environment decides, as for curl: `HTTPS_PROXY` (`HTTP_PROXY` for
     /// an `http` base URL), else `ALL_PROXY`, each in upper or lower case, unless `NO_PROXY`
-    /// names the base URL's host (see the crate docs on networks for its forms).
+    /// names the base URL's host. `NO_PROXY` entries are separated by commas and/or spaces:
+    /// `*` for every host; `example.com`, `.example.com` or `*.example.com` for the domain and
+    /// its subdomains; IP addresses and CIDR blocks (`10.0.0.0/8`); a `:port` is ignored.
     ///
     /// [`build`](ClientBuilder::build) fails with
     /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) for a proxy URL it cannot

@@ -105,11 +105,29 @@
 //! out, or on HTTP 409 and 5xx; a `Stripe-Should-Retry: true` or `false` from Stripe
 //! overrides that.
 //! Between attempts the client waits `min(0.5 s * 2^(n-1), 5 s)` scaled by a random 50-100 %,
-//! but never less than 0.5 s. Each step of an attempt (sending, waiting for the answer,
-//! reading it) may take up to [`ClientBuilder::timeout`] (80 s), connecting up to
-//! [`ClientBuilder::connect_timeout`] (30 s); both can be set per request in
-//! [`RequestOptions`]. [`Client::create_session_with_response`] also tells the request id,
-//! status, attempts and idempotency key of a success.
+//! but never less than 0.5 s. A pooled connection that a load balancer dropped while idle is
+//! retried at once, once, even with no retries left. One attempt, from the host lookup to the
+//! last byte of the answer, may take up to [`ClientBuilder::timeout`] (80 s), the lookup and
+//! then connecting up to [`ClientBuilder::connect_timeout`] (30 s); both can be set per
+//! request in [`RequestOptions`]. [`Client::create_session_with_response`] also tells the
+//! request id, status, attempts and idempotency key of a success.
+//!
+//! # Networks
+//!
+//! - **Lookups**: a host's addresses are kept for 30 s, so a call on a pooled connection makes
+//!   no lookup; an expired entry serves while one lookup refreshes it in the background, and a
+//!   failing or hanging resolver leaves calls on the last addresses known.
+//! - **TLS**: the Mozilla roots built into the crate, or exactly those of a PEM bundle
+//!   ([`ClientBuilder::root_certificates`]: a private CA, a TLS-inspecting proxy), or the
+//!   operating system's (feature `platform-verifier`). A certificate failure is
+//!   [`ErrorKind::Tls`], never retried.
+//! - **Proxies**: [`ClientBuilder::proxy`] (HTTP `CONNECT`, HTTPS, SOCKS4/5), or else
+//!   `HTTPS_PROXY` / `ALL_PROXY` / `NO_PROXY` read as curl reads them;
+//!   [`ClientBuilder::no_proxy`] ignores them. A proxy URL that cannot be used is an error from
+//!   [`ClientBuilder::build`], never bypassed.
+//!
+//! The README's "Networks" has the details, and the ureq version policy that the lookup cache
+//! brings (`ureq >=3.5.0, <3.6`).
 //!
 //! # Connect
 //!
