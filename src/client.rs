@@ -4,9 +4,13 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use serde::Serialize;
+
 use crate::connect::{self, Lookup};
 use crate::proxy::{self, ProxyChoice};
-use crate::transport::{header_value, Method, RetryPolicy, Roots, Settings, Transport};
+use crate::transport::{
+    header_value, Attempt, AttemptHook, Method, RetryPolicy, Roots, Settings, Transport,
+};
 use crate::{Error, Session, SessionCreateParams};
 
 /// The API version this crate's types describe, sent as `Stripe-Version` on every request
@@ -80,6 +84,9 @@ impl Client {
             max_retry_delay: DEFAULT_MAX_RETRY_DELAY,
             roots: Roots::default(),
             proxy: ProxyChoice::default(),
+            stripe_account: None,
+            stripe_context: None,
+            on_attempt: None,
             lookup: connect::system_lookup(),
             dns_cache_ttl: connect::DNS_CACHE_TTL,
         }
@@ -93,9 +100,12 @@ impl Client {
     /// an answer that is not Stripe's.
     pub fn create_session(&self, params: &SessionCreateParams) -> Result<Session, Error> {
         self.create_session_with(params, &RequestOptions::new())
+            .map(|response| response.data)
     }
 
-    /// [`Client::create_session`] with per-request options.
+    /// [`Client::create_session`] with per-request options, returning the session with what
+    /// is known about the exchange: request id, status, attempts and idempotency key. Every
+    /// call's `_with` form works so.
     ///
     /// # Errors
     ///
@@ -105,24 +115,73 @@ impl Client {
         &self,
         params: &SessionCreateParams,
         options: &RequestOptions,
-    ) -> Result<Session, Error> {
-        self.create_session_with_response(params, options)
-            .map(|r| r.data)
+    ) -> Result<Response<Session>, Error> {
+        self.transport
+            .request(Method::Post, "/v1/billing_portal/sessions", params, options)
     }
 
-    /// [`Client::create_session_with`], also returning what is known about the exchange:
-    /// request id, status, attempts and idempotency key.
+    /// The same as [`Client::create_session_with`], which now returns the response metadata
+    /// itself.
     ///
     /// # Errors
     ///
     /// As [`Client::create_session_with`].
+    #[deprecated(
+        since = "0.2.0",
+        note = "`create_session_with` returns the same `Response`"
+    )]
     pub fn create_session_with_response(
         &self,
         params: &SessionCreateParams,
         options: &RequestOptions,
     ) -> Result<Response<Session>, Error> {
-        self.transport
-            .request(Method::Post, "/v1/billing_portal/sessions", params, options)
+        self.create_session_with(params, options)
+    }
+
+    /// Calls any endpoint of Stripe's API with the client's key, version, retries,
+    /// idempotency keys and error mapping: for an endpoint this crate does not model.
+    ///
+    /// `method` is `"GET"`, `"POST"` or `"DELETE"`, in any case. `path` starts with `/v1/`.
+    /// `params` go through the crate's form encoder (any `Serialize` value, such as a
+    /// `serde_json::json!` object or a params struct of this crate): as the query for GET and
+    /// DELETE, as the body for POST. POST and DELETE carry an idempotency key, the same on
+    /// every retry. The answer is Stripe's JSON as a [`serde_json::Value`].
+    ///
+    /// ```no_run
+    /// use serde_json::json;
+    /// use stripe_billing_portal::{Client, RequestOptions, SessionCreateParams};
+    ///
+    /// let client = Client::from_env()?;
+    /// // Look the customer up by email, then open their portal.
+    /// let found = client.raw_request(
+    ///     "GET",
+    ///     "/v1/customers",
+    ///     &json!({"email": "jenny@example.com", "limit": 1}),
+    ///     &RequestOptions::new(),
+    /// )?;
+    /// if let Some(id) = found.data["data"][0]["id"].as_str() {
+    ///     let session = client.create_session(&SessionCreateParams::for_customer(id))?;
+    ///     println!("{}", session.url);
+    /// }
+    /// # Ok::<(), stripe_billing_portal::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput), before anything is sent,
+    /// for another method, a path that does not start with `/v1/` or has a query, a fragment,
+    /// a `..` segment or characters that are not path-safe, or params with no form encoding;
+    /// otherwise as every call.
+    pub fn raw_request<P: Serialize + ?Sized>(
+        &self,
+        method: &str,
+        path: &str,
+        params: &P,
+        options: &RequestOptions,
+    ) -> Result<Response<serde_json::Value>, Error> {
+        let method = Method::from_name(method)?;
+        check_raw_path(path)?;
+        self.transport.request(method, path, params, options)
     }
 
     pub(crate) fn transport(&self) -> &Transport {
@@ -170,6 +229,9 @@ pub struct ClientBuilder {
     max_retry_delay: Duration,
     roots: Roots,
     proxy: ProxyChoice,
+    stripe_account: Option<String>,
+    stripe_context: Option<String>,
+    on_attempt: Option<AttemptHook>,
     lookup: Lookup,
     dns_cache_ttl: Duration,
 }
@@ -302,17 +364,67 @@ impl ClientBuilder {
         self
     }
 
+    /// Acts for the connected account `acct_...` on every request (the `Stripe-Account`
+    /// header), unless a request's [`RequestOptions::stripe_account`] says otherwise.
+    pub fn stripe_account(mut self, account: impl Into<String>) -> Self {
+        self.stripe_account = Some(account.into());
+        self
+    }
+
+    /// The `Stripe-Context` header of every request (Accounts v2, organization keys), unless a
+    /// request's [`RequestOptions::stripe_context`] says otherwise.
+    pub fn stripe_context(mut self, context: impl Into<String>) -> Self {
+        self.stripe_context = Some(context.into());
+        self
+    }
+
+    /// Calls `hook` after every attempt of every request, retries and failures included, with
+    /// the facts the crate also logs: method, path, attempt number, status or failure,
+    /// request id, elapsed time, and whether and after how long it is retried. For metrics
+    /// without parsing logs. The hook runs on the calling thread, between attempts, so it
+    /// should be quick; a panic in it is caught and logged, and the request goes on.
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicU64, Ordering};
+    /// use std::sync::Arc;
+    ///
+    /// let failed = Arc::new(AtomicU64::new(0));
+    /// let counter = failed.clone();
+    /// let client = stripe_billing_portal::Client::builder("sk_test_123")
+    ///     .on_attempt(move |attempt| {
+    ///         if attempt.status.is_none_or(|s| s >= 500) {
+    ///             counter.fetch_add(1, Ordering::Relaxed);
+    ///         }
+    ///     })
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok::<(), stripe_billing_portal::Error>(())
+    /// ```
+    pub fn on_attempt(mut self, hook: impl Fn(&Attempt<'_>) + Send + Sync + 'static) -> Self {
+        self.on_attempt = Some(Arc::new(hook));
+        self
+    }
+
     /// Checks the settings and builds the client.
     ///
     /// # Errors
     ///
     /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) for a bad secret key, a base
-    /// URL that is not `https` (or `http` on a loopback host) or that ends in `/v1`, or a
-    /// Stripe version that cannot be a header value.
+    /// URL that is not `https` (or `http` on a loopback host) or that ends in `/v1`, a
+    /// Stripe version, account or context that cannot be a header value, a root certificate
+    /// bundle with no usable certificate, or a proxy URL that cannot be used.
     pub fn build(self) -> Result<Client, Error> {
         check_secret_key(&self.secret_key)?;
         let base_url = check_base_url(&self.base_url)?;
         check_header_value("stripe version", &self.stripe_version)?;
+        let optional_header = |what: &str, value: &Option<String>| {
+            value
+                .as_deref()
+                .map(|v| check_header_value(what, v).and_then(|()| header_value(what, v)))
+                .transpose()
+        };
+        let stripe_account = optional_header("Stripe-Account", &self.stripe_account)?;
+        let stripe_context = optional_header("Stripe-Context", &self.stripe_context)?;
         let user_agent = format!(
             "stripe-billing-portal/{} (Rust; ureq)",
             env!("CARGO_PKG_VERSION")
@@ -344,6 +456,9 @@ impl ClientBuilder {
             proxy,
             lookup: self.lookup,
             dns_cache_ttl: self.dns_cache_ttl,
+            stripe_account,
+            stripe_context,
+            on_attempt: self.on_attempt,
         })?;
         Ok(Client {
             transport: Arc::new(transport),
@@ -364,6 +479,9 @@ impl fmt::Debug for ClientBuilder {
             .field("max_network_retries", &self.max_network_retries)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
+            .field("stripe_account", &self.stripe_account)
+            .field("stripe_context", &self.stripe_context)
+            .field("on_attempt", &self.on_attempt.is_some())
             .field(
                 "custom_root_certificates",
                 &(self.roots != Roots::default()),
@@ -492,6 +610,7 @@ fn check_header_value(what: &str, value: &str) -> Result<(), Error> {
 pub struct RequestOptions {
     pub(crate) idempotency_key: Option<String>,
     pub(crate) stripe_account: Option<String>,
+    pub(crate) stripe_context: Option<String>,
     pub(crate) stripe_version: Option<String>,
     pub(crate) max_network_retries: Option<u32>,
     pub(crate) timeout: Option<Duration>,
@@ -512,9 +631,18 @@ impl RequestOptions {
         self
     }
 
-    /// Acts for the connected account `acct_...` (the `Stripe-Account` header).
+    /// Acts for the connected account `acct_...` (the `Stripe-Account` header), instead of
+    /// the client's [`ClientBuilder::stripe_account`].
     pub fn stripe_account(mut self, account: impl Into<String>) -> Self {
         self.stripe_account = Some(account.into());
+        self
+    }
+
+    /// The `Stripe-Context` header: the account (or organization context) a request acts
+    /// in, for Accounts v2 and organization keys, instead of the client's
+    /// [`ClientBuilder::stripe_context`].
+    pub fn stripe_context(mut self, context: impl Into<String>) -> Self {
+        self.stripe_context = Some(context.into());
         self
     }
 
@@ -548,6 +676,7 @@ impl RequestOptions {
         let headers = [
             ("idempotency key", &self.idempotency_key),
             ("Stripe-Account", &self.stripe_account),
+            ("Stripe-Context", &self.stripe_context),
             ("stripe version", &self.stripe_version),
         ];
         for (what, value) in headers {
@@ -571,6 +700,33 @@ pub struct Response<T> {
     pub request_id: Option<String>,
     /// How many attempts were made (1 when nothing was retried).
     pub attempts: u32,
-    /// The `Idempotency-Key` every attempt carried, for POST requests.
+    /// The `Idempotency-Key` every attempt carried, for POST and DELETE requests.
     pub idempotency_key: Option<String>,
+}
+
+/// Paths that `raw_request` sends: `/v1/` and then path-safe characters only, so that a
+/// path can never add a query, leave `/v1/` or smuggle a header.
+fn check_raw_path(path: &str) -> Result<(), Error> {
+    let bad = |why: &str| Error::invalid_input(format!("cannot request that path: {why}"));
+    if !path.starts_with("/v1/") {
+        return Err(bad("it must start with /v1/"));
+    }
+    if path.contains(['?', '#']) {
+        return Err(bad(
+            "it must not have a query or fragment: pass the params instead",
+        ));
+    }
+    if path
+        .split('/')
+        .any(|segment| segment == ".." || segment == ".")
+    {
+        return Err(bad("it must not have . or .. segments"));
+    }
+    let safe = |b: u8| b.is_ascii_alphanumeric() || b"-._~/:@!$&'()*+,;=%".contains(&b);
+    if !path.bytes().all(safe) {
+        return Err(bad(
+            "it has characters that are not path-safe (percent-encode them)",
+        ));
+    }
+    Ok(())
 }

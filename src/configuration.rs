@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::expandable::{Expandable, HasId};
 use crate::macros::Extra;
 use crate::transport::Method;
-use crate::{Clearable, Client, Error, List, ListIter, RequestOptions};
+use crate::{Clearable, Client, Error, List, ListIter, RequestOptions, Response};
 
 const PATH: &str = "/v1/billing_portal/configurations";
 
@@ -30,9 +30,11 @@ impl Client {
         params: &ConfigurationCreateParams,
     ) -> Result<Configuration, Error> {
         self.create_configuration_with(params, &RequestOptions::new())
+            .map(|response| response.data)
     }
 
-    /// [`Client::create_configuration`] with per-request options.
+    /// [`Client::create_configuration`] with per-request options, returning the answer
+    /// with its metadata ([`Response`]: request id, status, attempts, idempotency key).
     ///
     /// # Errors
     ///
@@ -43,17 +45,15 @@ impl Client {
         &self,
         params: &ConfigurationCreateParams,
         options: &RequestOptions,
-    ) -> Result<Configuration, Error> {
+    ) -> Result<Response<Configuration>, Error> {
         if let Some(feature) = params.features.unswitched_on_create() {
             return Err(Error::invalid_input(format!(
                 "features[{feature}][enabled] is required on create: build the feature with \
                  `new(enabled)` (`unchanged()` is for updates)"
             )));
         }
-        let response = self
-            .transport()
-            .request(Method::Post, PATH, params, options)?;
-        Ok(response.data)
+        self.transport()
+            .request(Method::Post, PATH, params, options)
     }
 
     /// Retrieves the configuration `bpc_...`: `GET /v1/billing_portal/configurations/{id}`.
@@ -69,9 +69,11 @@ impl Client {
             &ConfigurationRetrieveParams::new(),
             &RequestOptions::new(),
         )
+        .map(|response| response.data)
     }
 
-    /// [`Client::retrieve_configuration`] with params (`expand`) and per-request options.
+    /// [`Client::retrieve_configuration`] with params (`expand`) and per-request options,
+    /// returning the answer with its metadata ([`Response`]).
     ///
     /// # Errors
     ///
@@ -81,12 +83,10 @@ impl Client {
         id: &str,
         params: &ConfigurationRetrieveParams,
         options: &RequestOptions,
-    ) -> Result<Configuration, Error> {
+    ) -> Result<Response<Configuration>, Error> {
         let path = configuration_path(id)?;
-        let response = self
-            .transport()
-            .request(Method::Get, &path, params, options)?;
-        Ok(response.data)
+        self.transport()
+            .request(Method::Get, &path, params, options)
     }
 
     /// Updates the configuration `bpc_...`: `POST /v1/billing_portal/configurations/{id}`.
@@ -101,9 +101,11 @@ impl Client {
         params: &ConfigurationUpdateParams,
     ) -> Result<Configuration, Error> {
         self.update_configuration_with(id, params, &RequestOptions::new())
+            .map(|response| response.data)
     }
 
-    /// [`Client::update_configuration`] with per-request options.
+    /// [`Client::update_configuration`] with per-request options, returning the answer
+    /// with its metadata ([`Response`]: request id, status, attempts, idempotency key).
     ///
     /// # Errors
     ///
@@ -113,12 +115,10 @@ impl Client {
         id: &str,
         params: &ConfigurationUpdateParams,
         options: &RequestOptions,
-    ) -> Result<Configuration, Error> {
+    ) -> Result<Response<Configuration>, Error> {
         let path = configuration_path(id)?;
-        let response = self
-            .transport()
-            .request(Method::Post, &path, params, options)?;
-        Ok(response.data)
+        self.transport()
+            .request(Method::Post, &path, params, options)
     }
 
     /// Lists configurations, one page: `GET /v1/billing_portal/configurations`. To walk every
@@ -132,9 +132,11 @@ impl Client {
         params: &ConfigurationListParams,
     ) -> Result<List<Configuration>, Error> {
         self.list_configurations_with(params, &RequestOptions::new())
+            .map(|response| response.data)
     }
 
-    /// [`Client::list_configurations`] with per-request options.
+    /// [`Client::list_configurations`] with per-request options, returning the answer
+    /// with its metadata ([`Response`]: request id, status, attempts, idempotency key).
     ///
     /// # Errors
     ///
@@ -143,11 +145,8 @@ impl Client {
         &self,
         params: &ConfigurationListParams,
         options: &RequestOptions,
-    ) -> Result<List<Configuration>, Error> {
-        let response = self
-            .transport()
-            .request(Method::Get, PATH, params, options)?;
-        Ok(response.data)
+    ) -> Result<Response<List<Configuration>>, Error> {
+        self.transport().request(Method::Get, PATH, params, options)
     }
 
     /// Every configuration the params select, fetched page by page as the iterator is

@@ -56,6 +56,37 @@ pub enum ErrorKind {
     InvalidResponse,
 }
 
+/// The class of a Stripe API error, as Stripe's official libraries tell them apart (each has
+/// an exception class of its own there): what a program usually branches on.
+///
+/// ```
+/// use stripe_billing_portal::{Error, ErrorClass};
+///
+/// fn should_back_off(error: &Error) -> bool {
+///     error.class() == Some(ErrorClass::RateLimit)
+/// }
+/// # let _ = should_back_off;
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorClass {
+    /// HTTP 429, or code `rate_limit`: too many requests; slow down.
+    RateLimit,
+    /// HTTP 401: the secret key is wrong, expired or revoked.
+    Authentication,
+    /// HTTP 402: a card was declined or could not be charged.
+    Card,
+    /// HTTP 403: the key may not do this (a restricted key, or another account's object).
+    Permission,
+    /// Type `idempotency_error`: an idempotency key reused with other params or at another
+    /// endpoint.
+    Idempotency,
+    /// Any other HTTP 400 or 404: the request's params are wrong, or name a missing object.
+    InvalidRequest,
+    /// Anything else Stripe answered with its error object: a problem on Stripe's side.
+    Api,
+}
+
 open_enum! {
     /// The `type` of a Stripe API error.
     pub enum ApiErrorType {
@@ -203,6 +234,30 @@ impl Error {
     /// Stripe's error code (`resource_missing`, ...), when there is one.
     pub fn code(&self) -> Option<&str> {
         self.api_error()?.code.as_deref()
+    }
+
+    /// The param Stripe's error is about, in bracket form (`flow_data[type]`), when it says.
+    pub fn param(&self) -> Option<&str> {
+        self.api_error()?.param.as_deref()
+    }
+
+    /// The class of Stripe's error, by the rules of Stripe's official libraries, in this order:
+    /// 429 or code `rate_limit`, 401, 402, 403, type `idempotency_error`, other 400 and 404,
+    /// the rest. `None` when Stripe did not answer with its error object
+    /// ([`ErrorKind::Api`]).
+    pub fn class(&self) -> Option<ErrorClass> {
+        let api = self.api_error()?;
+        let status = self.0.status.unwrap_or_default();
+        Some(match status {
+            429 => ErrorClass::RateLimit,
+            _ if api.code.as_deref() == Some("rate_limit") => ErrorClass::RateLimit,
+            401 => ErrorClass::Authentication,
+            402 => ErrorClass::Card,
+            403 => ErrorClass::Permission,
+            _ if api.kind == ApiErrorType::IdempotencyError => ErrorClass::Idempotency,
+            400 | 404 => ErrorClass::InvalidRequest,
+            _ => ErrorClass::Api,
+        })
     }
 
     /// How many HTTP attempts were made: 0 when the request was refused before sending,

@@ -109,8 +109,9 @@
 //! retried at once, once, even with no retries left. One attempt, from the host lookup to the
 //! last byte of the answer, may take up to [`ClientBuilder::timeout`] (80 s), the lookup and
 //! then connecting up to [`ClientBuilder::connect_timeout`] (30 s); both can be set per
-//! request in [`RequestOptions`]. [`Client::create_session_with_response`] also tells the
-//! request id, status, attempts and idempotency key of a success.
+//! request in [`RequestOptions`]. Each call's `_with` form (which takes the
+//! [`RequestOptions`]) returns a [`Response`]: the answer with its request id, status,
+//! attempts and idempotency key.
 //!
 //! # Networks
 //!
@@ -220,7 +221,7 @@ let client = Client::builder("sk_test_123")
     .base_url(server.url())
     .initial_retry_delay(Duration::from_millis(10))
     .build()?;
-let response = client.create_session_with_response(
+let response = client.create_session_with(
     &SessionCreateParams::for_customer("cus_123"),
     &RequestOptions::new(),
 )?;
@@ -257,11 +258,11 @@ mod transport;
 pub use clearable::Clearable;
 pub use client::{Client, ClientBuilder, RequestOptions, Response, API_VERSION, DEFAULT_BASE_URL};
 pub use configuration::*;
-pub use error::{ApiError, ApiErrorType, Error, ErrorKind};
+pub use error::{ApiError, ApiErrorType, Error, ErrorClass, ErrorKind};
 pub use expandable::{Expandable, HasId};
 pub use list::{List, ListIter};
 pub use session::*;
-pub use transport::MAX_RESPONSE_BYTES;
+pub use transport::{Attempt, MAX_RESPONSE_BYTES};
 
 // The README's examples compile as doctests, so they cannot drift from the API.
 #[cfg(doctest)]

@@ -10,7 +10,7 @@ use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -28,6 +28,9 @@ pub const MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
 /// A `Retry-After` longer than this is ignored, as Stripe's libraries do.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 
+/// The `log` target of the crate's records.
+const LOG_TARGET: &str = "stripe_billing_portal";
+
 /// How many bytes of an unexpected body an error quotes.
 const SNIPPET_BYTES: usize = 200;
 
@@ -37,6 +40,7 @@ const SNIPPET_BYTES: usize = 200;
 const STRIPE_VERSION: HeaderName = HeaderName::from_static("stripe-version");
 const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
 const STRIPE_ACCOUNT: HeaderName = HeaderName::from_static("stripe-account");
+const STRIPE_CONTEXT: HeaderName = HeaderName::from_static("stripe-context");
 const REQUEST_ID: HeaderName = HeaderName::from_static("request-id");
 const STRIPE_SHOULD_RETRY: HeaderName = HeaderName::from_static("stripe-should-retry");
 const FORM: HeaderValue = HeaderValue::from_static("application/x-www-form-urlencoded");
@@ -45,6 +49,29 @@ const FORM: HeaderValue = HeaderValue::from_static("application/x-www-form-urlen
 pub(crate) enum Method {
     Get,
     Post,
+    Delete,
+}
+
+impl Method {
+    /// `GET`, `POST` or `DELETE`, in any case: the methods Stripe's API has.
+    pub(crate) fn from_name(name: &str) -> Result<Method, Error> {
+        match name.to_ascii_uppercase().as_str() {
+            "GET" => Ok(Method::Get),
+            "POST" => Ok(Method::Post),
+            "DELETE" => Ok(Method::Delete),
+            _ => Err(Error::invalid_input(
+                "the method must be GET, POST or DELETE, the methods of Stripe's API",
+            )),
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+        }
+    }
 }
 
 /// When to retry, and how long to wait in between.
@@ -105,6 +132,38 @@ pub(crate) struct Settings {
     pub(crate) proxy: Option<ureq::Proxy>,
     pub(crate) lookup: connect::Lookup,
     pub(crate) dns_cache_ttl: Duration,
+    pub(crate) stripe_account: Option<HeaderValue>,
+    pub(crate) stripe_context: Option<HeaderValue>,
+    pub(crate) on_attempt: Option<AttemptHook>,
+}
+
+/// What [`ClientBuilder::on_attempt`](crate::ClientBuilder::on_attempt) is given.
+pub(crate) type AttemptHook = Arc<dyn Fn(&Attempt<'_>) + Send + Sync>;
+
+/// What one attempt of a request did: given to the hook of
+/// [`ClientBuilder::on_attempt`](crate::ClientBuilder::on_attempt) after every attempt, and
+/// logged (at `debug`, target `stripe_billing_portal`) with the same facts. Never a header
+/// value, a param value or the secret key.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Attempt<'a> {
+    /// `GET`, `POST` or `DELETE`.
+    pub method: &'a str,
+    /// The path, without the query: `/v1/billing_portal/sessions`.
+    pub path: &'a str,
+    /// 1 for the first attempt of a request, 2 for its first retry, ...
+    pub number: u32,
+    /// The HTTP status, when an answer came.
+    pub status: Option<u16>,
+    /// Stripe's `Request-Id`, when an answer carried one.
+    pub request_id: Option<&'a str>,
+    /// Why no usable answer came (a connection failure, a timeout, ...), when none did.
+    pub error: Option<&'a Error>,
+    /// How long the attempt took.
+    pub elapsed: Duration,
+    /// When the attempt will be retried: after how long (zero for at once). `None` when it is
+    /// the last.
+    pub retry_in: Option<Duration>,
 }
 
 /// Everything a [`Client`](crate::Client) shares between its clones.
@@ -118,6 +177,9 @@ pub(crate) struct Transport {
     pub(crate) stripe_version: HeaderValue,
     pub(crate) user_agent: HeaderValue,
     pub(crate) retry: RetryPolicy,
+    stripe_account: Option<HeaderValue>,
+    stripe_context: Option<HeaderValue>,
+    on_attempt: Option<AttemptHook>,
 }
 
 /// One HTTP answer, read whole.
@@ -202,6 +264,9 @@ impl Transport {
             stripe_version: settings.stripe_version,
             user_agent: settings.user_agent,
             retry: settings.retry,
+            stripe_account: settings.stripe_account,
+            stripe_context: settings.stripe_context,
+            on_attempt: settings.on_attempt,
         })
     }
 
@@ -221,16 +286,14 @@ impl Transport {
         options.check_headers()?;
         let encoded = form::to_string(params)?;
         let (url, body) = match method {
-            Method::Get if encoded.is_empty() => {
-                (format!("{}{path}", self.base_url), String::new())
-            }
-            Method::Get => (format!("{}{path}?{encoded}", self.base_url), String::new()),
             Method::Post => (format!("{}{path}", self.base_url), encoded),
+            _ if encoded.is_empty() => (format!("{}{path}", self.base_url), String::new()),
+            _ => (format!("{}{path}?{encoded}", self.base_url), String::new()),
         };
-        // Only POSTs change anything; one key for every attempt makes a retry after a lost
-        // answer safe, since Stripe replays the first result instead of acting twice.
+        // POSTs and DELETEs change things; one key for every attempt makes a retry after a
+        // lost answer safe, since Stripe replays the first result instead of acting twice.
         let idempotency_key = match method {
-            Method::Post => Some(
+            Method::Post | Method::Delete => Some(
                 options
                     .idempotency_key
                     .clone()
@@ -238,6 +301,12 @@ impl Transport {
             ),
             Method::Get => None,
         };
+        if log::log_enabled!(target: LOG_TARGET, log::Level::Trace) {
+            let keys: Vec<String> = form::to_pairs(params)
+                .map(|pairs| pairs.into_iter().map(|(key, _)| key).collect())
+                .unwrap_or_default();
+            log::trace!(target: LOG_TARGET, "{} {path} params: {}", method.name(), keys.join(" "));
+        }
         let max_retries = options
             .max_network_retries
             .unwrap_or(self.retry.max_retries);
@@ -247,25 +316,77 @@ impl Transport {
         let mut retried_at_once = false;
         loop {
             attempts += 1;
+            let started = Instant::now();
             let outcome = self.attempt(method, &url, &body, idempotency_key.as_deref(), options);
-            match should_retry(&outcome) {
+            let elapsed = started.elapsed();
+            let retry_in = match should_retry(&outcome) {
                 Retry::AtOnce if !retried_at_once => {
                     retried_at_once = true;
-                    continue;
+                    Some(Duration::ZERO)
                 }
                 Retry::AtOnce | Retry::WithBackoff if retries < max_retries => {
                     retries += 1;
                     let retry_after = outcome.as_ref().ok().and_then(|r| r.retry_after);
-                    std::thread::sleep(self.retry.delay(retries, retry_after));
-                    continue;
+                    Some(self.retry.delay(retries, retry_after))
                 }
-                _ => {}
+                _ => None,
+            };
+            self.observe(&Attempt {
+                method: method.name(),
+                path,
+                number: attempts,
+                status: match &outcome {
+                    Ok(raw) => Some(raw.status),
+                    Err(failure) => failure.error.status(),
+                },
+                request_id: match &outcome {
+                    Ok(raw) => raw.request_id.as_deref(),
+                    Err(failure) => failure.error.request_id(),
+                },
+                error: outcome.as_ref().err().map(|failure| &failure.error),
+                elapsed,
+                retry_in,
+            });
+            if let Some(wait) = retry_in {
+                std::thread::sleep(wait);
+                continue;
             }
             let key = idempotency_key.as_deref();
             return match outcome {
                 Ok(raw) => raw.into_result(attempts, idempotency_key),
                 Err(failure) => Err(failure.error.with_attempts(attempts, key)),
             };
+        }
+    }
+
+    /// Logs an attempt and gives it to the hook. A panicking hook is the caller's bug, but it
+    /// must not take the request down with it: the panic is caught, and logged.
+    fn observe(&self, attempt: &Attempt<'_>) {
+        if log::log_enabled!(target: LOG_TARGET, log::Level::Debug) {
+            let outcome = match (attempt.status, attempt.error) {
+                (_, Some(error)) => format!("failed ({error})"),
+                (Some(status), None) => format!("HTTP {status}"),
+                (None, None) => "no answer".to_owned(),
+            };
+            let retry = match attempt.retry_in {
+                Some(wait) => format!("retrying in {} ms", wait.as_millis()),
+                None => "not retried".to_owned(),
+            };
+            log::debug!(
+                target: LOG_TARGET,
+                "{} {} attempt {}: {outcome}, request id {}, {} ms; {retry}",
+                attempt.method,
+                attempt.path,
+                attempt.number,
+                attempt.request_id.unwrap_or("none"),
+                attempt.elapsed.as_millis(),
+            );
+        }
+        if let Some(hook) = &self.on_attempt {
+            let call = std::panic::AssertUnwindSafe(|| hook(attempt));
+            if std::panic::catch_unwind(call).is_err() {
+                log::warn!(target: LOG_TARGET, "the on_attempt hook panicked; the request goes on");
+            }
         }
     }
 
@@ -287,6 +408,7 @@ impl Transport {
         *request.method_mut() = match method {
             Method::Get => ureq::http::Method::GET,
             Method::Post => ureq::http::Method::POST,
+            Method::Delete => ureq::http::Method::DELETE,
         };
         *request.uri_mut() = ureq::http::Uri::try_from(url).map_err(|e| {
             permanent(Error::invalid_input(format!(
@@ -306,16 +428,34 @@ impl Transport {
                 header_value("idempotency key", key).map_err(permanent)?,
             );
         }
-        if let Some(account) = &options.stripe_account {
-            headers.insert(
+        // A request's own account and context win over the client's.
+        let own = [
+            (
                 STRIPE_ACCOUNT,
-                header_value("Stripe-Account", account).map_err(permanent)?,
-            );
+                "Stripe-Account",
+                &options.stripe_account,
+                &self.stripe_account,
+            ),
+            (
+                STRIPE_CONTEXT,
+                "Stripe-Context",
+                &options.stripe_context,
+                &self.stripe_context,
+            ),
+        ];
+        for (name, what, request_value, client_value) in own {
+            let value = match request_value {
+                Some(value) => Some(header_value(what, value).map_err(permanent)?),
+                None => client_value.clone(),
+            };
+            if let Some(value) = value {
+                headers.insert(name, value);
+            }
         }
         let request = self.configure(request, options);
         let (result, opened) = connect::noting_new_connections(|| match method {
-            Method::Get => self.agent.run(request),
             Method::Post => self.agent.run(request.map(|()| body)),
+            Method::Get | Method::Delete => self.agent.run(request),
         });
         let mut response = result.map_err(|e| {
             let mut failure = map_ureq_error(e);

@@ -316,7 +316,8 @@ fn retrieve_gets_the_configuration_path_with_expand_in_the_query() {
             &ConfigurationRetrieveParams::new().expand("application"),
             &RequestOptions::new().stripe_account("acct_1"),
         )
-        .unwrap();
+        .unwrap()
+        .data;
 
     assert_eq!(
         (plain.id.as_str(), expanded.id.as_str()),
@@ -694,7 +695,8 @@ fn list_without_params_sends_no_query() {
     let list = server
         .client()
         .list_configurations_with(&ConfigurationListParams::new(), &RequestOptions::new())
-        .unwrap();
+        .unwrap()
+        .data;
 
     assert!(list.data.is_empty() && !list.has_more);
     assert_eq!(server.single().query, None);

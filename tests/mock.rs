@@ -1217,7 +1217,7 @@ fn an_idempotency_key_belongs_to_one_connected_account() {
                 .stripe_account("acct_2"),
         )
         .expect("another account's key is its own");
-    assert_ne!(first.id, other_account.id);
+    assert_ne!(first.data.id, other_account.data.id);
 }
 
 #[test]
@@ -1283,7 +1283,7 @@ fn retries_503_with_the_same_idempotency_key_until_success() {
     let server = start();
     server.fail_next(2, 503);
     let response = client(&server)
-        .create_session_with_response(
+        .create_session_with(
             &SessionCreateParams::for_customer("cus_123"),
             &RequestOptions::new(),
         )
@@ -1302,7 +1302,7 @@ fn a_400_with_stripe_should_retry_true_is_retried() {
     let server = start();
     server.fail_next_with_should_retry(1, 400, true);
     let response = client(&server)
-        .create_session_with_response(
+        .create_session_with(
             &SessionCreateParams::for_customer("cus_123"),
             &RequestOptions::new(),
         )
@@ -1327,7 +1327,7 @@ fn a_connection_closed_without_an_answer_is_retried() {
     let server = start();
     server.drop_next_connections(1);
     let response = client(&server)
-        .create_session_with_response(
+        .create_session_with(
             &SessionCreateParams::for_customer("cus_123"),
             &RequestOptions::new(),
         )

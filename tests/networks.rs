@@ -163,7 +163,7 @@ fn a_proxy_that_cannot_reach_stripe_is_retried_and_one_that_wants_credentials_is
             .build()
             .unwrap();
         let response = client
-            .create_session_with_response(&params(), &RequestOptions::new())
+            .create_session_with(&params(), &RequestOptions::new())
             .unwrap();
         assert_eq!(response.attempts, 3, "{status}");
         assert_eq!(proxy.heads().len(), 3, "{status}");

@@ -51,7 +51,7 @@ fn a_reset_before_answering_is_retried_with_the_same_idempotency_key() {
     let server = TestServer::sequence(vec![Reply::Reset, Reply::Reset, ok()]);
     let response = server
         .client()
-        .create_session_with_response(&params(), &RequestOptions::new())
+        .create_session_with(&params(), &RequestOptions::new())
         .unwrap();
     assert_eq!(response.attempts, 3);
     let requests = server.requests();
@@ -71,7 +71,7 @@ fn a_connection_closed_in_the_middle_of_the_body_is_retried_with_the_same_key() 
     ]);
     let response = server
         .client()
-        .create_session_with_response(&params(), &RequestOptions::new())
+        .create_session_with(&params(), &RequestOptions::new())
         .unwrap();
     assert_eq!(response.attempts, 2);
     one_key(&server.requests());
@@ -188,7 +188,7 @@ fn a_pooled_connection_dropped_while_idle_is_retried_at_once_even_without_retrie
     client.create_session(&params()).unwrap();
     let started = std::time::Instant::now();
     let response = client
-        .create_session_with_response(&params(), &RequestOptions::new())
+        .create_session_with(&params(), &RequestOptions::new())
         .unwrap();
     assert!(
         started.elapsed() < Duration::from_millis(500),
@@ -261,7 +261,7 @@ fn a_server_error_then_success_succeeds() {
     let server = TestServer::sequence(vec![Reply::stripe_error(503, "api_error", "busy"), ok()]);
     let response = server
         .client()
-        .create_session_with_response(&params(), &RequestOptions::new())
+        .create_session_with(&params(), &RequestOptions::new())
         .unwrap();
     assert_eq!(response.attempts, 2);
     assert_eq!(response.data.id, "bps_123");

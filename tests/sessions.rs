@@ -1152,7 +1152,7 @@ fn the_response_metadata_tells_request_id_status_attempts_and_key() {
     let server = ok_server();
     let response = server
         .client()
-        .create_session_with_response(
+        .create_session_with(
             &SessionCreateParams::for_customer("cus_1"),
             &RequestOptions::new(),
         )

@@ -539,7 +539,8 @@ fn create_session(
 ) -> Result<(), Failure> {
     let session = client
         .create_session_with(params, options)
-        .map_err(failed)?;
+        .map_err(failed)?
+        .data;
     if args.has("--json") {
         say(format_args!("{}", to_json(&session)));
     } else {
