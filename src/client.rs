@@ -716,8 +716,11 @@ fn check_raw_path(path: &str) -> Result<(), Error> {
             "it must not have a query or fragment: pass the params instead",
         ));
     }
+    // `%2e` is a dot to a server that decodes before it normalizes.
+    let dots = |segment: &str| segment.replace("%2e", ".").replace("%2E", ".");
     if path
         .split('/')
+        .map(dots)
         .any(|segment| segment == ".." || segment == ".")
     {
         return Err(bad("it must not have . or .. segments"));
