@@ -931,27 +931,59 @@ impl SubscriptionPauseParams {
     }
 }
 
-tagged_params! {
-    /// How long customers can pause a subscription for: `duration[type]` plus, for
-    /// `interval_options`, the list under the key of the same name.
-    pub enum PauseDurationParams {
-        /// Until the customer resumes.
-        Indefinite = "indefinite",
-        /// For one of these durations (at most three years in all).
-        IntervalOptions(Vec<PauseIntervalOptionParams>, default) = "interval_options",
-    }
+/// How long customers can pause a subscription for: `duration[type]` and, for
+/// `interval_options`, the list under the key of the same name.
+///
+/// ```
+/// use stripe_billing_portal::{PauseDurationParams, PauseInterval, PauseIntervalOptionParams};
+///
+/// let options = PauseDurationParams::interval_options([
+///     PauseIntervalOptionParams::new(PauseInterval::Month).interval_count(3),
+/// ]);
+/// // Pauses without an end, and the options configured before are emptied.
+/// let indefinite = PauseDurationParams::indefinite().clear_interval_options();
+/// # let _ = (options, indefinite);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PauseDurationParams {
+    #[serde(rename = "type")]
+    kind: PauseDurationType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    interval_options: Option<Clearable<Vec<PauseIntervalOptionParams>>>,
+    #[serde(flatten)]
+    extra: Extra,
 }
 
 impl PauseDurationParams {
     /// Until the customer resumes.
     pub fn indefinite() -> Self {
-        PauseDurationParams::Indefinite
+        PauseDurationParams {
+            kind: PauseDurationType::Indefinite,
+            interval_options: None,
+            extra: Extra::new(),
+        }
     }
 
-    /// For one of `options`; Stripe needs at least one (an empty list sends none, which
-    /// Stripe refuses as a missing param).
+    /// For one of `options` (at most three years in all); Stripe needs at least one (an empty
+    /// list sends none, which Stripe refuses as a missing param).
     pub fn interval_options(options: impl IntoIterator<Item = PauseIntervalOptionParams>) -> Self {
-        PauseDurationParams::IntervalOptions(options.into_iter().collect())
+        PauseDurationParams {
+            kind: PauseDurationType::IntervalOptions,
+            interval_options: Some(Clearable::Set(options.into_iter().collect())),
+            extra: Extra::new(),
+        }
+    }
+
+    /// Sends `interval_options` as `""`, which empties the list (with
+    /// [`indefinite`](PauseDurationParams::indefinite), so that no options stay behind).
+    pub fn clear_interval_options(mut self) -> Self {
+        self.interval_options = Some(Clearable::Clear);
+        self
+    }
+
+    /// The `duration[type]` this sends.
+    pub fn type_str(&self) -> &str {
+        self.kind.as_str()
     }
 }
 
@@ -1235,6 +1267,7 @@ extra_params!(
     SubscriptionCancelParams,
     CancellationReasonParams,
     SubscriptionPauseParams,
+    PauseDurationParams,
     PauseIntervalOptionParams,
     SubscriptionUpdateParams,
     ProductParams,

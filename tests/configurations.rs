@@ -391,6 +391,12 @@ fn update_sends_set_and_cleared_fields_and_leaves_the_rest_out() {
                 ""
             ),
             ("features[subscription_cancel][enabled]", "true"),
+            ("features[subscription_pause][duration][type]", "indefinite"),
+            (
+                "features[subscription_pause][duration][interval_options]",
+                ""
+            ),
+            ("features[subscription_pause][enabled]", "true"),
             ("features[subscription_update][default_allowed_updates]", ""),
             ("features[subscription_update][enabled]", "true"),
             ("features[subscription_update][products]", ""),
@@ -1087,6 +1093,69 @@ fn params_round_trip_through_json() {
 }
 
 #[test]
+fn a_pause_duration_clears_its_interval_options_from_json_and_through_the_builders() {
+    let json_duration = json!({"type": "indefinite", "interval_options": ""});
+    let expected = pairs(&[
+        ("features[subscription_pause][duration][type]", "indefinite"),
+        (
+            "features[subscription_pause][duration][interval_options]",
+            "",
+        ),
+    ]);
+    let typed = PauseDurationParams::indefinite().clear_interval_options();
+    assert_eq!(
+        serde_json::from_value::<PauseDurationParams>(json_duration.clone()).unwrap(),
+        typed
+    );
+    let pause = SubscriptionPauseParams::unchanged().duration(typed);
+    let on_create =
+        ConfigurationCreateParams::new(FeaturesParams::new().subscription_pause(pause.clone()));
+    let on_update =
+        ConfigurationUpdateParams::new().features(FeaturesParams::new().subscription_pause(pause));
+    let from_json: ConfigurationUpdateParams = serde_json::from_value(json!({
+        "features": {"subscription_pause": {"duration": json_duration}}
+    }))
+    .unwrap();
+    // Over the wire, on create and on update.
+    let server = TestServer::always(configuration_reply("bpc_1"));
+    let client = server.client();
+    client.create_configuration(&on_create).unwrap();
+    client.update_configuration("bpc_1", &on_update).unwrap();
+    client.update_configuration("bpc_1", &from_json).unwrap();
+    for request in server.requests() {
+        assert_eq!(request.pairs(), expected, "{}", request.body);
+    }
+    // The local server takes it as Stripe does, and the options are gone.
+    let mock = MockServer::start().unwrap();
+    let client = Client::builder("sk_test_123")
+        .base_url(mock.url())
+        .build()
+        .unwrap();
+    let with_options = ConfigurationCreateParams::new(FeaturesParams::new().subscription_pause(
+        SubscriptionPauseParams::new(true).duration(PauseDurationParams::interval_options([
+            PauseIntervalOptionParams::new(PauseInterval::Month),
+        ])),
+    ));
+    let created = client.create_configuration(&with_options).unwrap();
+    let updated = client
+        .update_configuration(&created.id, &from_json)
+        .unwrap();
+    let duration = updated.features.subscription_pause.unwrap().duration;
+    assert_eq!(duration.kind, PauseDurationType::Indefinite);
+    assert!(duration.interval_options.is_empty(), "{duration:?}");
+    // A duration of another shape is still refused.
+    for bad in [
+        json!({"interval_options": ""}),
+        json!({"type": "indefinite", "interval_options": "x"}),
+    ] {
+        assert!(
+            serde_json::from_value::<PauseDurationParams>(bad.clone()).is_err(),
+            "{bad}"
+        );
+    }
+}
+
+#[test]
 fn create_params_from_json_accept_empty_lists_and_require_features() {
     let params: ConfigurationCreateParams = serde_json::from_value(json!({
         "features": {
@@ -1128,10 +1197,8 @@ fn create_params_from_json_accept_empty_lists_and_require_features() {
 // The spec check: what the typed API sends, against what the OpenAPI file accepts
 // ---------------------------------------------------------------------------------------------
 
-/// The one `""` form the typed API cannot send: an emptied `interval_options` list. The
-/// duration is a tagged enum whose `interval_options` variant carries the list, so there is
-/// nothing to clear (`type=indefinite` is how a duration drops its options).
-const UNREACHABLE: &[&str] = &["features[subscription_pause][duration][interval_options]"];
+/// Keys of the spec the typed API cannot send: none.
+const UNREACHABLE: &[&str] = &[];
 
 /// Every feature cleared where the spec allows `""`.
 fn every_feature_cleared(create: bool) -> FeaturesParams {
@@ -1152,6 +1219,10 @@ fn every_feature_cleared(create: bool) -> FeaturesParams {
                     .clear_options()
                     .clear_feedback_options(),
             ),
+        )
+        .subscription_pause(
+            SubscriptionPauseParams::new(true)
+                .duration(PauseDurationParams::indefinite().clear_interval_options()),
         )
         .subscription_update(update)
 }
