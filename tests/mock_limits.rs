@@ -984,3 +984,42 @@ fn a_body_that_trickles_in_is_cut_off_at_its_deadline() {
     );
     assert_cut_off_with_408(&server, head.as_bytes());
 }
+
+#[test]
+fn timeouts_too_long_to_count_mean_no_limit() {
+    let server = MockServer::builder()
+        .head_timeout(Duration::MAX)
+        .body_timeout(Duration::MAX)
+        .write_timeout(Duration::MAX)
+        .idle_timeout(Duration::MAX)
+        .start()
+        .unwrap();
+    let (status, body) = post(&server, SESSIONS, "customer=cus_1");
+    assert_eq!(status, 200, "{body:#}");
+}
+
+#[test]
+fn a_delay_too_long_to_count_holds_the_answer_without_closing() {
+    let server = start();
+    server.delay_next(Duration::MAX);
+    let mut stream = connect(&server);
+    stream
+        .set_read_timeout(Some(Duration::from_millis(300)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {CONFIGURATIONS} HTTP/1.1\r\nAuthorization: Bearer {KEY}\r\n\r\n"
+    )
+    .unwrap();
+    let mut byte = [0u8; 1];
+    let waiting = stream.read(&mut byte).map_err(|e| e.kind());
+    assert!(
+        matches!(
+            waiting,
+            Err(std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut)
+        ),
+        "still delayed, not closed: {waiting:?}"
+    );
+    // Other connections are served meanwhile.
+    assert_eq!(get(&server, CONFIGURATIONS).0, 200);
+}

@@ -94,7 +94,8 @@ pub struct MockServer {
     accept: Option<JoinHandle<()>>,
 }
 
-/// Settings of a [`MockServer`], from [`MockServer::builder`]. Each setter says its default.
+/// Settings of a [`MockServer`], from [`MockServer::builder`]. Each setter says its default;
+/// a timeout of [`Duration::MAX`] means no limit.
 ///
 /// ```
 /// use std::time::Duration;

@@ -4,10 +4,10 @@
 
 use std::sync::atomic::Ordering;
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::failure::Failure;
-use super::http::{HttpRequest, HttpResponse};
+use super::http::{Deadline, HttpRequest, HttpResponse};
 use super::idempotency::{self, Claim};
 use super::limits::{MAX_FORM_PAIRS, MAX_IDEMPOTENCY_KEY_CHARS};
 use super::log::{Form, MockRequest};
@@ -49,9 +49,12 @@ pub(crate) fn handle(shared: &Shared, request: &HttpRequest) -> Option<HttpRespo
             return Some(response);
         }
         Some(Fault::Delay(delay)) => {
-            let until = Instant::now() + delay;
-            while Instant::now() < until && !shared.stop.load(Ordering::SeqCst) {
-                thread::sleep(Duration::from_millis(10).min(until - Instant::now()));
+            let deadline = Deadline::after(delay);
+            while let Some(left) = deadline.remaining() {
+                if shared.stop.load(Ordering::SeqCst) {
+                    break;
+                }
+                thread::sleep(left.min(Duration::from_millis(10)));
             }
         }
         None => {}
