@@ -28,48 +28,62 @@ pub(crate) fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) {
         }
         let Ok(stream) = stream else { continue };
         let serving = shared.connections.fetch_add(1, Ordering::SeqCst);
-        let shared = shared.clone();
         if serving >= shared.limits.connections {
             shared.connections.fetch_sub(1, Ordering::SeqCst);
             refuse(stream, shared);
             continue;
         }
-        let _ = thread::Builder::new()
-            .name("stripe-mock-connection".into())
-            .spawn(move || {
-                let _slot = Slot(&shared.connections);
-                serve_connection(stream, &shared);
-            });
+        let spawned = {
+            let shared = shared.clone();
+            thread::Builder::new()
+                .name("stripe-mock-connection".into())
+                .spawn(move || {
+                    let _slot = Slot(&shared.connections);
+                    serve_connection(stream, &shared);
+                })
+        };
+        if spawned.is_err() {
+            // The thread never ran to give its place back: a failed spawn must not shrink
+            // the cap for good.
+            shared.connections.fetch_sub(1, Ordering::SeqCst);
+        }
     }
 }
 
 /// A connection beyond the cap: a Stripe 503, written by a thread of a small pool of their
 /// own, so that the answer is not lost to a reset; beyond that pool, closed at once.
-fn refuse(stream: TcpStream, shared: Arc<Shared>) {
+fn refuse(stream: TcpStream, shared: &Arc<Shared>) {
     if shared.refusing.fetch_add(1, Ordering::SeqCst) >= MAX_REFUSING_THREADS {
         shared.refusing.fetch_sub(1, Ordering::SeqCst);
         return;
     }
-    let _ = thread::Builder::new()
-        .name("stripe-mock-refuse".into())
-        .spawn(move || {
-            let _slot = Slot(&shared.refusing);
-            let mut reader = BufReader::new(stream);
-            let mut response = Failure::plain(
-                503,
-                "api_error",
-                format!(
-                    "Too many connections: this mock server serves at most {} at once. Try again later.",
-                    shared.limits.connections
-                ),
-            )
-            .into_response();
-            response
-                .headers
-                .push(("Stripe-Should-Retry".into(), "true".into()));
-            let _ = http::write_response(reader.get_mut(), &response, false, Duration::from_secs(1));
-            http::finish(&mut reader);
-        });
+    let spawned = {
+        let shared = shared.clone();
+        thread::Builder::new()
+            .name("stripe-mock-refuse".into())
+            .spawn(move || {
+                let _slot = Slot(&shared.refusing);
+                let mut reader = BufReader::new(stream);
+                let mut response = Failure::plain(
+                    503,
+                    "api_error",
+                    format!(
+                        "Too many connections: this mock server serves at most {} at once. Try again later.",
+                        shared.limits.connections
+                    ),
+                )
+                .into_response();
+                response
+                    .headers
+                    .push(("Stripe-Should-Retry".into(), "true".into()));
+                let _ =
+                    http::write_response(reader.get_mut(), &response, false, Duration::from_secs(1));
+                http::finish(&mut reader);
+            })
+    };
+    if spawned.is_err() {
+        shared.refusing.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// Requests after requests on one connection, until it closes or the server stops.
