@@ -67,6 +67,7 @@ mod routes;
 mod state;
 mod validate;
 
+use std::collections::hash_map::RandomState;
 use std::collections::VecDeque;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -206,6 +207,7 @@ impl MockServerBuilder {
             faults: Mutex::new(VecDeque::new()),
             state: Mutex::new(State::new(limits.configurations)),
             idempotency: Mutex::new(idempotency::Store::new(limits.idempotency_keys)),
+            idempotency_hasher: RandomState::new(),
             connections: AtomicUsize::new(0),
             refusing: AtomicUsize::new(0),
             on_request: self.on_request,
@@ -255,6 +257,9 @@ struct Shared {
     faults: Mutex<VecDeque<Fault>>,
     state: Mutex<State>,
     idempotency: Mutex<idempotency::Store>,
+    /// Hashes idempotency scopes and params before the store's lock is taken, the same way
+    /// for every request.
+    idempotency_hasher: RandomState,
     /// Connections being served, against `limits.connections`.
     connections: AtomicUsize,
     /// Threads answering connections beyond the cap with a 503.

@@ -167,8 +167,8 @@ fn claim(
     }
     let account = request.header("stripe-account").unwrap_or_default();
     let endpoint = format!("{} {}", request.method, request.path);
-    let hasher = lock(&shared.idempotency).hasher();
-    let scope = idempotency::Scope::new(&hasher, secret, account, key);
-    let params = std::hash::BuildHasher::hash_one(&hasher, pairs);
+    let hasher = &shared.idempotency_hasher;
+    let scope = idempotency::Scope::new(hasher, secret, account, key);
+    let params = std::hash::BuildHasher::hash_one(hasher, pairs);
     lock(&shared.idempotency).claim(scope, &endpoint, params)
 }
