@@ -8,9 +8,9 @@ use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
 
-use super::failure::{json_response, Failure};
+use super::failure::Failure;
 use super::limits::MAX_REFUSING_THREADS;
-use super::{http, objects, pipeline, Shared};
+use super::{http, pipeline, Shared};
 
 /// A place among the connections served, given back when the connection ends.
 struct Slot<'a>(&'a AtomicUsize);
@@ -96,8 +96,9 @@ fn serve_connection(stream: TcpStream, shared: &Shared) {
             Ok(Some(request)) => request,
             Ok(None) => return,
             Err(malformed) => {
-                let body = objects::error("invalid_request_error", &malformed.message, None, None);
-                let response = json_response(malformed.status, &body);
+                let response =
+                    Failure::plain(malformed.status, "invalid_request_error", malformed.message)
+                        .into_response();
                 if http::write_response(reader.get_mut(), &response, false, write_timeout).is_ok() {
                     http::finish(&mut reader);
                 }
