@@ -1000,3 +1000,18 @@ fn a_delay_too_long_to_count_holds_the_answer_without_closing() {
     // Other connections are served meanwhile.
     assert_eq!(get(&server, CONFIGURATIONS).0, 200);
 }
+
+#[test]
+fn failing_the_next_usize_max_requests_fails_every_one_from_now_on() {
+    let server = start();
+    server.fail_next(usize::MAX, 503);
+    for _ in 0..3 {
+        assert_error(get(&server, CONFIGURATIONS), 503, "api_error", None);
+    }
+    // Faults still come in the order they were asked for.
+    let other = start();
+    other.fail_next(2, 500);
+    other.fail_next_with_should_retry(1, 409, false);
+    let statuses: Vec<u16> = (0..4).map(|_| get(&other, CONFIGURATIONS).0).collect();
+    assert_eq!(statuses, [500, 500, 409, 200]);
+}

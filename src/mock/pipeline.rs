@@ -23,7 +23,7 @@ pub(crate) fn handle(shared: &Shared, request: &HttpRequest) -> Option<HttpRespo
     }
     lock(&shared.log).push(record);
 
-    let fault = lock(&shared.faults).pop_front();
+    let fault = lock(&shared.faults).next();
     match fault {
         Some(Fault::Drop) => return None,
         Some(Fault::Status {
