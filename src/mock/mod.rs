@@ -33,7 +33,7 @@
 //!
 //! The server is meant to run for long (a CI run, a shared dev box) and to face any client,
 //! so every time and memory cost has a bound. Those marked *settable* are set through
-//! [`MockServer::builder`].
+//! [`MockServer::builder`]; a timeout of [`Duration::MAX`](std::time::Duration::MAX) means none.
 //!
 //! | what | limit | beyond it |
 //! | --- | --- | --- |
