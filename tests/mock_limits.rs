@@ -10,13 +10,8 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use stripe_billing_portal::mock::MockServer;
 
-const SESSIONS: &str = "/v1/billing_portal/sessions";
-const CONFIGURATIONS: &str = "/v1/billing_portal/configurations";
-const KEY: &str = "sk_test_123";
-
-fn start() -> MockServer {
-    MockServer::start().expect("the mock server starts")
-}
+mod mock_http;
+use mock_http::{assert_error, get, post, post_with, start, CONFIGURATIONS, KEY, SESSIONS};
 
 fn connect(server: &MockServer) -> TcpStream {
     let stream = TcpStream::connect(server.url().trim_start_matches("http://")).unwrap();
@@ -57,65 +52,6 @@ fn status_of(answer: &str) -> u16 {
 fn json_of(answer: &str) -> Value {
     let body = answer.split_once("\r\n\r\n").map_or("", |(_, b)| b);
     serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {answer:?}"))
-}
-
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .build()
-        .into()
-}
-
-/// A form POST with `headers` (the key's `Authorization` among them unless given).
-fn post_with(
-    server: &MockServer,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: &str,
-) -> (u16, Value) {
-    let mut request = agent()
-        .post(format!("{}{path}", server.url()))
-        .header("Content-Type", "application/x-www-form-urlencoded");
-    if !headers.iter().any(|(k, _)| *k == "Authorization") {
-        request = request.header("Authorization", format!("Bearer {KEY}"));
-    }
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    read(request.send(body))
-}
-
-fn post(server: &MockServer, path: &str, body: &str) -> (u16, Value) {
-    post_with(server, path, &[], body)
-}
-
-fn get(server: &MockServer, path: &str) -> (u16, Value) {
-    read(
-        agent()
-            .get(format!("{}{path}", server.url()))
-            .header("Authorization", format!("Bearer {KEY}"))
-            .call(),
-    )
-}
-
-fn read(response: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> (u16, Value) {
-    let mut response = response.expect("an HTTP answer");
-    let status = response.status().as_u16();
-    let body = response
-        .body_mut()
-        .with_config()
-        .limit(16 * 1024 * 1024)
-        .read_to_string()
-        .unwrap();
-    (status, serde_json::from_str(&body).expect("a JSON body"))
-}
-
-#[track_caller]
-fn assert_error(answer: (u16, Value), status: u16, kind: &str, param: Option<&str>) {
-    let (got, body) = answer;
-    assert_eq!(got, status, "status of {body:#}");
-    assert_eq!(body["error"]["type"], kind, "type of {body:#}");
-    assert_eq!(body["error"]["param"].as_str(), param, "param of {body:#}");
 }
 
 /// A distinct key of three letters or digits for each `i` below 238,328.
