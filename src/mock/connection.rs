@@ -12,12 +12,30 @@ use super::failure::Failure;
 use super::limits::MAX_REFUSING_THREADS;
 use super::{http, pipeline, Shared};
 
-/// A place among the connections served, given back when the connection ends.
-struct Slot<'a>(&'a AtomicUsize);
+/// A place among the connections served (or refused), taken before its thread is spawned and
+/// given back when dropped: when the thread ends, or with its closure if it cannot start.
+struct Slot {
+    shared: Arc<Shared>,
+    count: fn(&Shared) -> &AtomicUsize,
+}
 
-impl Drop for Slot<'_> {
+impl Slot {
+    /// A place, if fewer than `cap` are taken.
+    fn take(shared: &Arc<Shared>, count: fn(&Shared) -> &AtomicUsize, cap: usize) -> Option<Slot> {
+        if count(shared).fetch_add(1, Ordering::SeqCst) >= cap {
+            count(shared).fetch_sub(1, Ordering::SeqCst);
+            return None;
+        }
+        Some(Slot {
+            shared: shared.clone(),
+            count,
+        })
+    }
+}
+
+impl Drop for Slot {
     fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
+        (self.count)(&self.shared).fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -27,63 +45,42 @@ pub(crate) fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) {
             return;
         }
         let Ok(stream) = stream else { continue };
-        let serving = shared.connections.fetch_add(1, Ordering::SeqCst);
-        if serving >= shared.limits.connections {
-            shared.connections.fetch_sub(1, Ordering::SeqCst);
+        let Some(slot) = Slot::take(shared, |s| &s.connections, shared.limits.connections) else {
             refuse(stream, shared);
             continue;
-        }
-        let spawned = {
-            let shared = shared.clone();
-            thread::Builder::new()
-                .name("stripe-mock-connection".into())
-                .spawn(move || {
-                    let _slot = Slot(&shared.connections);
-                    serve_connection(stream, &shared);
-                })
         };
-        if spawned.is_err() {
-            // The thread never ran to give its place back: a failed spawn must not shrink
-            // the cap for good.
-            shared.connections.fetch_sub(1, Ordering::SeqCst);
-        }
+        let _ = thread::Builder::new()
+            .name("stripe-mock-connection".into())
+            .spawn(move || serve_connection(stream, &slot.shared));
     }
 }
 
 /// A connection beyond the cap: a Stripe 503, written by a thread of a small pool of their
 /// own, so that the answer is not lost to a reset; beyond that pool, closed at once.
 fn refuse(stream: TcpStream, shared: &Arc<Shared>) {
-    if shared.refusing.fetch_add(1, Ordering::SeqCst) >= MAX_REFUSING_THREADS {
-        shared.refusing.fetch_sub(1, Ordering::SeqCst);
+    let Some(slot) = Slot::take(shared, |s| &s.refusing, MAX_REFUSING_THREADS) else {
         return;
-    }
-    let spawned = {
-        let shared = shared.clone();
-        thread::Builder::new()
-            .name("stripe-mock-refuse".into())
-            .spawn(move || {
-                let _slot = Slot(&shared.refusing);
-                let mut reader = BufReader::new(stream);
-                let mut response = Failure::plain(
-                    503,
-                    "api_error",
-                    format!(
-                        "Too many connections: this mock server serves at most {} at once. Try again later.",
-                        shared.limits.connections
-                    ),
-                )
-                .into_response();
-                response
-                    .headers
-                    .push(("Stripe-Should-Retry".into(), "true".into()));
-                let _ =
-                    http::write_response(reader.get_mut(), &response, false, Duration::from_secs(1));
-                http::finish(&mut reader);
-            })
     };
-    if spawned.is_err() {
-        shared.refusing.fetch_sub(1, Ordering::SeqCst);
-    }
+    let _ = thread::Builder::new()
+        .name("stripe-mock-refuse".into())
+        .spawn(move || {
+            let shared = &slot.shared;
+            let mut reader = BufReader::new(stream);
+            let mut response = Failure::plain(
+                503,
+                "api_error",
+                format!(
+                    "Too many connections: this mock server serves at most {} at once. Try again later.",
+                    shared.limits.connections
+                ),
+            )
+            .into_response();
+            response
+                .headers
+                .push(("Stripe-Should-Retry".into(), "true".into()));
+            let _ = http::write_response(reader.get_mut(), &response, false, Duration::from_secs(1));
+            http::finish(&mut reader);
+        });
 }
 
 /// Requests after requests on one connection, until it closes or the server stops.
