@@ -92,10 +92,11 @@ fn read_within(stream: &TcpStream, deadline: Deadline, what: &str) -> Result<(),
     Ok(())
 }
 
-fn is_timeout(e: &io::Error) -> bool {
+/// A read that timed out or was interrupted: try again, and let the deadline decide.
+fn try_again(e: &io::Error) -> bool {
     matches!(
         e.kind(),
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted
     )
 }
 
@@ -238,7 +239,7 @@ pub(crate) fn read_request(
         match reader.read(&mut request.body[read..]) {
             Ok(0) => return Ok(None),
             Ok(n) => read += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted || is_timeout(&e) => {}
+            Err(e) if try_again(&e) => {}
             Err(_) => return Ok(None),
         }
     }
@@ -257,9 +258,7 @@ fn read_line(
         let available = match reader.fill_buf() {
             Ok([]) => return Ok(false),
             Ok(available) => available,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            // The deadline decides, on the next turn, whether this was too slow.
-            Err(e) if is_timeout(&e) => continue,
+            Err(e) if try_again(&e) => continue,
             Err(_) => return Ok(false),
         };
         let (length, done) = match available.iter().position(|&b| b == b'\n') {
@@ -311,14 +310,7 @@ fn wait_for_data(reader: &mut BufReader<TcpStream>, stop: &AtomicBool, limits: &
         }
         match reader.fill_buf() {
             Ok(buffer) => return !buffer.is_empty(),
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::WouldBlock
-                        | io::ErrorKind::TimedOut
-                        | io::ErrorKind::Interrupted
-                ) =>
-            {
+            Err(e) if try_again(&e) => {
                 if started.elapsed() > limits.idle_timeout {
                     return false;
                 }
