@@ -6,12 +6,8 @@ use serde_json::Value;
 use stripe_billing_portal::mock::MockServer;
 use stripe_billing_portal::*;
 
-const SESSIONS: &str = "/v1/billing_portal/sessions";
-const CONFIGURATIONS: &str = "/v1/billing_portal/configurations";
-
-fn start() -> MockServer {
-    MockServer::start().expect("the mock server starts")
-}
+mod mock_http;
+use mock_http::{agent, assert_error, get, post, read, start, CONFIGURATIONS, SESSIONS};
 
 fn client_builder(server: &MockServer) -> ClientBuilder {
     Client::builder("sk_test_123")
@@ -22,61 +18,6 @@ fn client_builder(server: &MockServer) -> ClientBuilder {
 
 fn client(server: &MockServer) -> Client {
     client_builder(server).build().expect("client")
-}
-
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .build()
-        .into()
-}
-
-/// A raw exchange: the status and the JSON body.
-fn read(response: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> (u16, Value) {
-    let mut response = response.expect("an HTTP answer");
-    let status = response.status().as_u16();
-    assert!(
-        response.headers().get("request-id").is_some(),
-        "every answer has a Request-Id"
-    );
-    let body = response.body_mut().read_to_string().expect("a body");
-    (status, serde_json::from_str(&body).expect("a JSON body"))
-}
-
-/// A form POST with a test key.
-fn post(server: &MockServer, path: &str, body: &str) -> (u16, Value) {
-    read(
-        agent()
-            .post(format!("{}{path}", server.url()))
-            .header("Authorization", "Bearer sk_test_123")
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .send(body),
-    )
-}
-
-/// A GET with a test key; `path` may carry a query.
-fn get(server: &MockServer, path: &str) -> (u16, Value) {
-    read(
-        agent()
-            .get(format!("{}{path}", server.url()))
-            .header("Authorization", "Bearer sk_test_123")
-            .call(),
-    )
-}
-
-/// Asserts a Stripe error answer: status, `error.type` and `error.param`.
-#[track_caller]
-fn assert_error(answer: (u16, Value), status: u16, kind: &str, param: Option<&str>) {
-    let (got_status, body) = answer;
-    assert_eq!(got_status, status, "status of {body:#}");
-    assert_eq!(body["error"]["type"], kind, "type of {body:#}");
-    assert_eq!(body["error"]["param"].as_str(), param, "param of {body:#}");
-    assert!(
-        body["error"]["message"]
-            .as_str()
-            .is_some_and(|m| !m.is_empty()),
-        "a message in {body:#}"
-    );
 }
 
 /// A session POST with `customer=cus_1&` before `rest`.

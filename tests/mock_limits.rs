@@ -10,13 +10,8 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use stripe_billing_portal::mock::MockServer;
 
-const SESSIONS: &str = "/v1/billing_portal/sessions";
-const CONFIGURATIONS: &str = "/v1/billing_portal/configurations";
-const KEY: &str = "sk_test_123";
-
-fn start() -> MockServer {
-    MockServer::start().expect("the mock server starts")
-}
+mod mock_http;
+use mock_http::{assert_error, get, post, post_with, start, CONFIGURATIONS, KEY, SESSIONS};
 
 fn connect(server: &MockServer) -> TcpStream {
     let stream = TcpStream::connect(server.url().trim_start_matches("http://")).unwrap();
@@ -59,65 +54,6 @@ fn json_of(answer: &str) -> Value {
     serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {answer:?}"))
 }
 
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .build()
-        .into()
-}
-
-/// A form POST with `headers` (the key's `Authorization` among them unless given).
-fn post_with(
-    server: &MockServer,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: &str,
-) -> (u16, Value) {
-    let mut request = agent()
-        .post(format!("{}{path}", server.url()))
-        .header("Content-Type", "application/x-www-form-urlencoded");
-    if !headers.iter().any(|(k, _)| *k == "Authorization") {
-        request = request.header("Authorization", format!("Bearer {KEY}"));
-    }
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    read(request.send(body))
-}
-
-fn post(server: &MockServer, path: &str, body: &str) -> (u16, Value) {
-    post_with(server, path, &[], body)
-}
-
-fn get(server: &MockServer, path: &str) -> (u16, Value) {
-    read(
-        agent()
-            .get(format!("{}{path}", server.url()))
-            .header("Authorization", format!("Bearer {KEY}"))
-            .call(),
-    )
-}
-
-fn read(response: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> (u16, Value) {
-    let mut response = response.expect("an HTTP answer");
-    let status = response.status().as_u16();
-    let body = response
-        .body_mut()
-        .with_config()
-        .limit(16 * 1024 * 1024)
-        .read_to_string()
-        .unwrap();
-    (status, serde_json::from_str(&body).expect("a JSON body"))
-}
-
-#[track_caller]
-fn assert_error(answer: (u16, Value), status: u16, kind: &str, param: Option<&str>) {
-    let (got, body) = answer;
-    assert_eq!(got, status, "status of {body:#}");
-    assert_eq!(body["error"]["type"], kind, "type of {body:#}");
-    assert_eq!(body["error"]["param"].as_str(), param, "param of {body:#}");
-}
-
 /// A distinct key of three letters or digits for each `i` below 238,328.
 fn short_key(i: usize) -> String {
     const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -141,23 +77,16 @@ fn a_form_of_140k_keys_is_refused_at_once_and_delays_no_other_request() {
         .map(|i| format!("{}=v&", short_key(i)))
         .collect();
     assert!(body.len() > 800_000 && body.len() <= 1024 * 1024);
-    let url = server.url().to_owned();
     let started = Instant::now();
-    let big = thread::spawn(move || {
-        let answer = agent()
-            .post(format!("{url}{SESSIONS}"))
-            .header("Authorization", format!("Bearer {KEY}"))
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .send(&body);
-        (read(answer), started.elapsed())
+    let ((status, other), (big, took)) = thread::scope(|scope| {
+        let big = scope.spawn(|| (post(&server, SESSIONS, &body), started.elapsed()));
+        thread::sleep(Duration::from_millis(20));
+        let other = Instant::now();
+        let (status, _) = get(&server, CONFIGURATIONS);
+        ((status, other.elapsed()), big.join().unwrap())
     });
-    thread::sleep(Duration::from_millis(20));
-    let other = Instant::now();
-    let (status, _) = get(&server, CONFIGURATIONS);
-    let other = other.elapsed();
-    let ((status_big, answer), took) = big.join().unwrap();
     assert_eq!(status, 200);
-    assert_error((status_big, answer), 400, "invalid_request_error", None);
+    assert_error(big, 400, "invalid_request_error", None);
     assert!(took < Duration::from_secs(3), "the 400 took {took:?}");
     assert!(
         other < Duration::from_secs(1),
@@ -346,27 +275,15 @@ fn the_idempotency_store_keeps_the_most_recent_keys_only() {
 #[test]
 fn a_list_page_costs_its_page_not_the_store() {
     let server = start();
-    let url = server.url().to_owned();
-    let workers: Vec<_> = (0..4)
-        .map(|_| {
-            let url = url.clone();
-            thread::spawn(move || {
-                let agent = agent();
+    thread::scope(|scope| {
+        for _ in 0..4 {
+            scope.spawn(|| {
                 for _ in 0..400 {
-                    let response = agent
-                        .post(format!("{url}{CONFIGURATIONS}"))
-                        .header("Authorization", format!("Bearer {KEY}"))
-                        .header("Content-Type", "application/x-www-form-urlencoded")
-                        .send(FEATURES)
-                        .unwrap();
-                    assert_eq!(response.status(), 200);
+                    assert_eq!(post(&server, CONFIGURATIONS, FEATURES).0, 200);
                 }
-            })
-        })
-        .collect();
-    for worker in workers {
-        worker.join().unwrap();
-    }
+            });
+        }
+    });
     let started = Instant::now();
     let mut last = Value::Null;
     for _ in 0..50 {
@@ -939,25 +856,21 @@ fn an_updated_pause_duration_replaces_the_old_one_whole() {
 #[test]
 fn concurrent_requests_with_one_key_run_once() {
     let server = start();
-    let url = server.url().to_owned();
-    let answers: Vec<(u16, Value)> = (0..8)
-        .map(|_| {
-            let url = url.clone();
-            thread::spawn(move || {
-                read(
-                    agent()
-                        .post(format!("{url}{SESSIONS}"))
-                        .header("Authorization", format!("Bearer {KEY}"))
-                        .header("Content-Type", "application/x-www-form-urlencoded")
-                        .header("Idempotency-Key", "raced")
-                        .send("customer=cus_1"),
-                )
+    let answers: Vec<(u16, Value)> = thread::scope(|scope| {
+        let racers: Vec<_> = (0..8)
+            .map(|_| {
+                scope.spawn(|| {
+                    post_with(
+                        &server,
+                        SESSIONS,
+                        &[("Idempotency-Key", "raced")],
+                        "customer=cus_1",
+                    )
+                })
             })
-        })
-        .collect::<Vec<_>>()
-        .into_iter()
-        .map(|t| t.join().unwrap())
-        .collect();
+            .collect();
+        racers.into_iter().map(|t| t.join().unwrap()).collect()
+    });
     let mut ids: Vec<&str> = answers
         .iter()
         .filter(|(status, _)| *status == 200)
@@ -983,4 +896,58 @@ fn a_body_that_trickles_in_is_cut_off_at_its_deadline() {
         "POST {SESSIONS} HTTP/1.1\r\nAuthorization: Bearer {KEY}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\n"
     );
     assert_cut_off_with_408(&server, head.as_bytes());
+}
+
+#[test]
+fn timeouts_too_long_to_count_mean_no_limit() {
+    let server = MockServer::builder()
+        .head_timeout(Duration::MAX)
+        .body_timeout(Duration::MAX)
+        .write_timeout(Duration::MAX)
+        .idle_timeout(Duration::MAX)
+        .start()
+        .unwrap();
+    let (status, body) = post(&server, SESSIONS, "customer=cus_1");
+    assert_eq!(status, 200, "{body:#}");
+}
+
+#[test]
+fn a_delay_too_long_to_count_holds_the_answer_without_closing() {
+    let server = start();
+    server.delay_next(Duration::MAX);
+    let mut stream = connect(&server);
+    stream
+        .set_read_timeout(Some(Duration::from_millis(300)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {CONFIGURATIONS} HTTP/1.1\r\nAuthorization: Bearer {KEY}\r\n\r\n"
+    )
+    .unwrap();
+    let mut byte = [0u8; 1];
+    let waiting = stream.read(&mut byte).map_err(|e| e.kind());
+    assert!(
+        matches!(
+            waiting,
+            Err(std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut)
+        ),
+        "still delayed, not closed: {waiting:?}"
+    );
+    // Other connections are served meanwhile.
+    assert_eq!(get(&server, CONFIGURATIONS).0, 200);
+}
+
+#[test]
+fn failing_the_next_usize_max_requests_fails_every_one_from_now_on() {
+    let server = start();
+    server.fail_next(usize::MAX, 503);
+    for _ in 0..3 {
+        assert_error(get(&server, CONFIGURATIONS), 503, "api_error", None);
+    }
+    // Faults still come in the order they were asked for.
+    let other = start();
+    other.fail_next(2, 500);
+    other.fail_next_with_should_retry(1, 409, false);
+    let statuses: Vec<u16> = (0..4).map(|_| get(&other, CONFIGURATIONS).0).collect();
+    assert_eq!(statuses, [500, 500, 409, 200]);
 }

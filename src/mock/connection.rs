@@ -8,16 +8,34 @@ use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
 
-use super::failure::{json_response, Failure};
+use super::failure::Failure;
 use super::limits::MAX_REFUSING_THREADS;
-use super::{http, objects, pipeline, Shared};
+use super::{http, pipeline, Shared};
 
-/// A place among the connections served, given back when the connection ends.
-struct Slot<'a>(&'a AtomicUsize);
+/// A place among the connections served (or refused), taken before its thread is spawned and
+/// given back when dropped: when the thread ends, or with its closure if it cannot start.
+struct Slot {
+    shared: Arc<Shared>,
+    count: fn(&Shared) -> &AtomicUsize,
+}
 
-impl Drop for Slot<'_> {
+impl Slot {
+    /// A place, if fewer than `cap` are taken.
+    fn take(shared: &Arc<Shared>, count: fn(&Shared) -> &AtomicUsize, cap: usize) -> Option<Slot> {
+        if count(shared).fetch_add(1, Ordering::SeqCst) >= cap {
+            count(shared).fetch_sub(1, Ordering::SeqCst);
+            return None;
+        }
+        Some(Slot {
+            shared: shared.clone(),
+            count,
+        })
+    }
+}
+
+impl Drop for Slot {
     fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
+        (self.count)(&self.shared).fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -27,33 +45,26 @@ pub(crate) fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) {
             return;
         }
         let Ok(stream) = stream else { continue };
-        let serving = shared.connections.fetch_add(1, Ordering::SeqCst);
-        let shared = shared.clone();
-        if serving >= shared.limits.connections {
-            shared.connections.fetch_sub(1, Ordering::SeqCst);
+        let Some(slot) = Slot::take(shared, |s| &s.connections, shared.limits.connections) else {
             refuse(stream, shared);
             continue;
-        }
+        };
         let _ = thread::Builder::new()
             .name("stripe-mock-connection".into())
-            .spawn(move || {
-                let _slot = Slot(&shared.connections);
-                serve_connection(stream, &shared);
-            });
+            .spawn(move || serve_connection(stream, &slot.shared));
     }
 }
 
 /// A connection beyond the cap: a Stripe 503, written by a thread of a small pool of their
 /// own, so that the answer is not lost to a reset; beyond that pool, closed at once.
-fn refuse(stream: TcpStream, shared: Arc<Shared>) {
-    if shared.refusing.fetch_add(1, Ordering::SeqCst) >= MAX_REFUSING_THREADS {
-        shared.refusing.fetch_sub(1, Ordering::SeqCst);
+fn refuse(stream: TcpStream, shared: &Arc<Shared>) {
+    let Some(slot) = Slot::take(shared, |s| &s.refusing, MAX_REFUSING_THREADS) else {
         return;
-    }
+    };
     let _ = thread::Builder::new()
         .name("stripe-mock-refuse".into())
         .spawn(move || {
-            let _slot = Slot(&shared.refusing);
+            let shared = &slot.shared;
             let mut reader = BufReader::new(stream);
             let mut response = Failure::plain(
                 503,
@@ -82,8 +93,9 @@ fn serve_connection(stream: TcpStream, shared: &Shared) {
             Ok(Some(request)) => request,
             Ok(None) => return,
             Err(malformed) => {
-                let body = objects::error("invalid_request_error", &malformed.message, None, None);
-                let response = json_response(malformed.status, &body);
+                let response =
+                    Failure::plain(malformed.status, "invalid_request_error", malformed.message)
+                        .into_response();
                 if http::write_response(reader.get_mut(), &response, false, write_timeout).is_ok() {
                     http::finish(&mut reader);
                 }

@@ -51,10 +51,52 @@ fn malformed(status: u16, message: impl Into<String>) -> Malformed {
     }
 }
 
-fn is_timeout(e: &io::Error) -> bool {
+/// A time that reads or writes must not pass, `timeout` from when it was set. A timeout too
+/// long to add to the clock (`Duration::MAX`, say) sets none: it means no limit, not a panic.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Deadline {
+    at: Option<Instant>,
+    timeout: Duration,
+}
+
+impl Deadline {
+    pub(crate) fn after(timeout: Duration) -> Deadline {
+        Deadline {
+            at: Instant::now().checked_add(timeout),
+            timeout,
+        }
+    }
+
+    /// The time left, never zero; `None` once the deadline passed.
+    pub(crate) fn remaining(self) -> Option<Duration> {
+        match self.at {
+            None => Some(Duration::MAX),
+            Some(at) => Some(at.saturating_duration_since(Instant::now())).filter(|d| !d.is_zero()),
+        }
+    }
+}
+
+/// Sets the read timeout to what is left of `deadline`; once it passed, the 408 for the part
+/// of the request (`what`) that did not arrive in time.
+fn read_within(stream: &TcpStream, deadline: Deadline, what: &str) -> Result<(), Malformed> {
+    let Some(remaining) = deadline.remaining() else {
+        return Err(malformed(
+            408,
+            format!(
+                "the request {what} did not arrive within {:?}",
+                deadline.timeout
+            ),
+        ));
+    };
+    let _ = stream.set_read_timeout(Some(remaining));
+    Ok(())
+}
+
+/// A read that timed out or was interrupted: try again, and let the deadline decide.
+fn try_again(e: &io::Error) -> bool {
     matches!(
         e.kind(),
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted
     )
 }
 
@@ -77,11 +119,11 @@ pub(crate) fn read_request(
         return Ok(None);
     }
     // The whole head must arrive within the head deadline, however slowly it trickles.
-    let deadline = Instant::now() + limits.head_timeout;
+    let deadline = Deadline::after(limits.head_timeout);
     let mut head = Vec::new();
     loop {
         let before = head.len();
-        if !read_line(reader, &mut head, deadline, limits)? {
+        if !read_line(reader, &mut head, deadline)? {
             // The peer closed, perhaps in the middle of a line.
             return Ok(None);
         }
@@ -189,25 +231,15 @@ pub(crate) fn read_request(
         let _ = reader.get_mut().write_all(b"HTTP/1.1 100 Continue\r\n\r\n");
     }
     // The body, too, must arrive whole in time: a byte now and then cannot hold the connection.
-    let deadline = Instant::now() + limits.body_timeout;
+    let deadline = Deadline::after(limits.body_timeout);
     request.body = vec![0; length];
     let mut read = 0;
     while read < length {
-        let remaining = deadline.saturating_duration_since(Instant::now());
-        if remaining.is_zero() {
-            return Err(malformed(
-                408,
-                format!(
-                    "the request body did not arrive within {:?}",
-                    limits.body_timeout
-                ),
-            ));
-        }
-        let _ = reader.get_ref().set_read_timeout(Some(remaining));
+        read_within(reader.get_ref(), deadline, "body")?;
         match reader.read(&mut request.body[read..]) {
             Ok(0) => return Ok(None),
             Ok(n) => read += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted || is_timeout(&e) => {}
+            Err(e) if try_again(&e) => {}
             Err(_) => return Ok(None),
         }
     }
@@ -219,27 +251,14 @@ pub(crate) fn read_request(
 fn read_line(
     reader: &mut BufReader<TcpStream>,
     head: &mut Vec<u8>,
-    deadline: Instant,
-    limits: &Limits,
+    deadline: Deadline,
 ) -> Result<bool, Malformed> {
     loop {
-        let remaining = deadline.saturating_duration_since(Instant::now());
-        if remaining.is_zero() {
-            return Err(malformed(
-                408,
-                format!(
-                    "the request head did not arrive within {:?}",
-                    limits.head_timeout
-                ),
-            ));
-        }
-        let _ = reader.get_ref().set_read_timeout(Some(remaining));
+        read_within(reader.get_ref(), deadline, "head")?;
         let available = match reader.fill_buf() {
             Ok([]) => return Ok(false),
             Ok(available) => available,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            // The deadline decides, on the next turn, whether this was too slow.
-            Err(e) if is_timeout(&e) => continue,
+            Err(e) if try_again(&e) => continue,
             Err(_) => return Ok(false),
         };
         let (length, done) = match available.iter().position(|&b| b == b'\n') {
@@ -264,15 +283,14 @@ fn read_line(
 /// reset the connection and destroy the answer before the client reads it.
 pub(crate) fn finish(reader: &mut BufReader<TcpStream>) {
     let _ = reader.get_ref().shutdown(Shutdown::Write);
-    let deadline = Instant::now() + DRAIN_TIME;
+    let deadline = Deadline::after(DRAIN_TIME);
     let mut drained = reader.buffer().len();
     reader.consume(drained);
     let mut sink = [0u8; 16 * 1024];
     while drained < DRAIN_BYTES {
-        let remaining = deadline.saturating_duration_since(Instant::now());
-        if remaining.is_zero() {
+        let Some(remaining) = deadline.remaining() else {
             break;
-        }
+        };
         let _ = reader.get_ref().set_read_timeout(Some(remaining));
         match reader.get_mut().read(&mut sink) {
             Ok(0) | Err(_) => break,
@@ -292,14 +310,7 @@ fn wait_for_data(reader: &mut BufReader<TcpStream>, stop: &AtomicBool, limits: &
         }
         match reader.fill_buf() {
             Ok(buffer) => return !buffer.is_empty(),
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::WouldBlock
-                        | io::ErrorKind::TimedOut
-                        | io::ErrorKind::Interrupted
-                ) =>
-            {
+            Err(e) if try_again(&e) => {
                 if started.elapsed() > limits.idle_timeout {
                     return false;
                 }
@@ -335,15 +346,12 @@ pub(crate) fn write_response(
         response.body.len(),
         if keep_alive { "keep-alive" } else { "close" }
     ));
-    let deadline = Instant::now() + timeout;
+    let deadline = Deadline::after(timeout);
     let mut answer = head.into_bytes();
     answer.extend_from_slice(response.body.as_bytes());
     let mut written = 0;
     while written < answer.len() {
-        let remaining = deadline.saturating_duration_since(Instant::now());
-        if remaining.is_zero() {
-            return Err(io::ErrorKind::TimedOut.into());
-        }
+        let remaining = deadline.remaining().ok_or(io::ErrorKind::TimedOut)?;
         stream.set_write_timeout(Some(remaining))?;
         match stream.write(&answer[written..]) {
             Ok(0) => return Err(io::ErrorKind::WriteZero.into()),

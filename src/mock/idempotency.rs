@@ -53,7 +53,6 @@ pub(crate) struct Store {
     order: VecDeque<(Instant, Scope)>,
     capacity: usize,
     lifetime: Duration,
-    hasher: RandomState,
 }
 
 impl Store {
@@ -68,13 +67,7 @@ impl Store {
             order: VecDeque::new(),
             capacity,
             lifetime,
-            hasher: RandomState::new(),
         }
-    }
-
-    /// The store's hasher, to hash scopes and params before taking the lock.
-    pub(crate) fn hasher(&self) -> RandomState {
-        self.hasher.clone()
     }
 
     /// Looks a key up for `endpoint` with params hashed to `params`, and reserves it if new.
@@ -177,14 +170,15 @@ mod tests {
         }
     }
 
-    fn scope(store: &Store, key: &str) -> Scope {
-        Scope::new(&store.hasher(), "sk_test_1", "", key)
+    fn scope(key: &str) -> Scope {
+        static HASHER: std::sync::OnceLock<RandomState> = std::sync::OnceLock::new();
+        Scope::new(HASHER.get_or_init(RandomState::new), "sk_test_1", "", key)
     }
 
     #[test]
     fn a_key_is_forgotten_after_its_lifetime() {
         let mut store = Store::with_lifetime(10, Duration::from_millis(30));
-        let key = scope(&store, "k");
+        let key = scope("k");
         let Ok(Claim::Run(claimed)) = store.claim(key.clone(), "POST /a", 1) else {
             panic!("a new key runs");
         };
@@ -205,10 +199,10 @@ mod tests {
     #[test]
     fn released_keys_do_not_pile_up() {
         let mut store = Store::new(4);
-        let kept = scope(&store, "kept");
+        let kept = scope("kept");
         assert!(store.claim(kept, "POST /a", 1).is_ok());
         for i in 0..1_000 {
-            let key = scope(&store, &format!("k{i}"));
+            let key = scope(&format!("k{i}"));
             let Ok(Claim::Run(claimed)) = store.claim(key, "POST /a", 1) else {
                 panic!("a new key runs");
             };
@@ -221,7 +215,7 @@ mod tests {
     #[test]
     fn a_key_in_flight_is_a_409() {
         let mut store = Store::new(4);
-        let key = scope(&store, "k");
+        let key = scope("k");
         assert!(store.claim(key.clone(), "POST /a", 1).is_ok());
         let Err(failure) = store.claim(key, "POST /a", 1) else {
             panic!("the second claim waits for the first answer");

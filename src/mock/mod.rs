@@ -33,7 +33,7 @@
 //!
 //! The server is meant to run for long (a CI run, a shared dev box) and to face any client,
 //! so every time and memory cost has a bound. Those marked *settable* are set through
-//! [`MockServer::builder`].
+//! [`MockServer::builder`]; a timeout of [`Duration::MAX`](std::time::Duration::MAX) means none.
 //!
 //! | what | limit | beyond it |
 //! | --- | --- | --- |
@@ -67,6 +67,7 @@ mod routes;
 mod state;
 mod validate;
 
+use std::collections::hash_map::RandomState;
 use std::collections::VecDeque;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -94,7 +95,8 @@ pub struct MockServer {
     accept: Option<JoinHandle<()>>,
 }
 
-/// Settings of a [`MockServer`], from [`MockServer::builder`]. Each setter says its default.
+/// Settings of a [`MockServer`], from [`MockServer::builder`]. Each setter says its default;
+/// a timeout of [`Duration::MAX`] means no limit.
 ///
 /// ```
 /// use std::time::Duration;
@@ -202,9 +204,10 @@ impl MockServerBuilder {
         let shared = Arc::new(Shared {
             stop: AtomicBool::new(false),
             log: Mutex::new(RequestLog::new(limits.request_log)),
-            faults: Mutex::new(VecDeque::new()),
+            faults: Mutex::default(),
             state: Mutex::new(State::new(limits.configurations)),
             idempotency: Mutex::new(idempotency::Store::new(limits.idempotency_keys)),
+            idempotency_hasher: RandomState::new(),
             connections: AtomicUsize::new(0),
             refusing: AtomicUsize::new(0),
             on_request: self.on_request,
@@ -247,13 +250,39 @@ enum Fault {
     Delay(Duration),
 }
 
+/// The faults to inject, in order, each with the number of requests it is still for: `n`
+/// requests of one fault take one entry, however large `n` (`usize::MAX`: from now on).
+#[derive(Default)]
+struct Faults(VecDeque<(Fault, usize)>);
+
+impl Faults {
+    fn push(&mut self, fault: Fault, n: usize) {
+        if n > 0 {
+            self.0.push_back((fault, n));
+        }
+    }
+
+    /// The fault for the next request, if any.
+    fn next(&mut self) -> Option<Fault> {
+        let (fault, left) = self.0.front_mut()?;
+        if *left > 1 {
+            *left -= 1;
+            return Some(fault.clone());
+        }
+        self.0.pop_front().map(|(fault, _)| fault)
+    }
+}
+
 struct Shared {
     stop: AtomicBool,
     limits: Limits,
     log: Mutex<RequestLog>,
-    faults: Mutex<VecDeque<Fault>>,
+    faults: Mutex<Faults>,
     state: Mutex<State>,
     idempotency: Mutex<idempotency::Store>,
+    /// Hashes idempotency scopes and params before the store's lock is taken, the same way
+    /// for every request.
+    idempotency_hasher: RandomState,
     /// Connections being served, against `limits.connections`.
     connections: AtomicUsize,
     /// Threads answering connections beyond the cap with a 503.
@@ -321,7 +350,8 @@ impl MockServer {
     }
 
     /// Answers the next `n` requests with `status` and a Stripe error object, before looking
-    /// at them. Without a `Stripe-Should-Retry` header, a client decides on the status alone.
+    /// at them (`usize::MAX`: every request from now on). Without a `Stripe-Should-Retry`
+    /// header, a client decides on the status alone.
     pub fn fail_next(&self, n: usize, status: u16) {
         self.push_faults(
             n,
@@ -356,8 +386,7 @@ impl MockServer {
     }
 
     fn push_faults(&self, n: usize, fault: Fault) {
-        let mut faults = lock(&self.shared.faults);
-        faults.extend(std::iter::repeat_n(fault, n));
+        lock(&self.shared.faults).push(fault, n);
     }
 }
 

@@ -4,10 +4,10 @@
 
 use std::sync::atomic::Ordering;
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::failure::Failure;
-use super::http::{HttpRequest, HttpResponse};
+use super::http::{Deadline, HttpRequest, HttpResponse};
 use super::idempotency::{self, Claim};
 use super::limits::{MAX_FORM_PAIRS, MAX_IDEMPOTENCY_KEY_CHARS};
 use super::log::{Form, MockRequest};
@@ -23,7 +23,7 @@ pub(crate) fn handle(shared: &Shared, request: &HttpRequest) -> Option<HttpRespo
     }
     lock(&shared.log).push(record);
 
-    let fault = lock(&shared.faults).pop_front();
+    let fault = lock(&shared.faults).next();
     match fault {
         Some(Fault::Drop) => return None,
         Some(Fault::Status {
@@ -49,9 +49,12 @@ pub(crate) fn handle(shared: &Shared, request: &HttpRequest) -> Option<HttpRespo
             return Some(response);
         }
         Some(Fault::Delay(delay)) => {
-            let until = Instant::now() + delay;
-            while Instant::now() < until && !shared.stop.load(Ordering::SeqCst) {
-                thread::sleep(Duration::from_millis(10).min(until - Instant::now()));
+            let deadline = Deadline::after(delay);
+            while let Some(left) = deadline.remaining() {
+                if shared.stop.load(Ordering::SeqCst) {
+                    break;
+                }
+                thread::sleep(left.min(Duration::from_millis(10)));
             }
         }
         None => {}
@@ -164,8 +167,8 @@ fn claim(
     }
     let account = request.header("stripe-account").unwrap_or_default();
     let endpoint = format!("{} {}", request.method, request.path);
-    let hasher = lock(&shared.idempotency).hasher();
-    let scope = idempotency::Scope::new(&hasher, secret, account, key);
-    let params = std::hash::BuildHasher::hash_one(&hasher, pairs);
+    let hasher = &shared.idempotency_hasher;
+    let scope = idempotency::Scope::new(hasher, secret, account, key);
+    let params = std::hash::BuildHasher::hash_one(hasher, pairs);
     lock(&shared.idempotency).claim(scope, &endpoint, params)
 }
