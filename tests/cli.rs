@@ -6,7 +6,7 @@ mod common;
 use std::net::TcpListener;
 use std::process::Command;
 
-use common::{run, user_command};
+use common::{refused_url, run, user_command};
 use stripe_billing_portal::mock::MockServer;
 use stripe_billing_portal::{
     Client, ConfigurationCreateParams, FeaturesParams, InvoiceHistoryParams,
@@ -299,12 +299,9 @@ fn mock_says_it_wins_over_a_base_url_and_a_key() {
 
 #[test]
 fn exits_1_when_the_request_fails() {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    drop(listener);
     let (code, _, stderr) = run(portal().env("STRIPE_SECRET_KEY", "sk_test_1").args([
         "--base-url",
-        &url,
+        &refused_url(),
         "--customer",
         "cus_1",
     ]));
