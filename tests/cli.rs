@@ -6,7 +6,7 @@ mod common;
 use std::net::TcpListener;
 use std::process::Command;
 
-use common::{refused_url, run, user_command};
+use common::{pairs, refused_url, run, session_json, user_command, Reply, TestServer};
 use stripe_billing_portal::mock::MockServer;
 use stripe_billing_portal::{
     Client, ConfigurationCreateParams, FeaturesParams, InvoiceHistoryParams,
@@ -108,6 +108,34 @@ fn sends_every_flag_of_a_confirm_flow() {
     assert_eq!(
         pair(&format!("{confirm}[discounts][0][coupon]")),
         Some("C1")
+    );
+}
+
+#[test]
+fn sends_every_session_flag_as_its_param() {
+    let server = TestServer::always(Reply::json(200, session_json(serde_json::Value::Null)));
+    let (code, stdout, stderr) = run(portal()
+        .env("STRIPE_SECRET_KEY", "sk_test_1")
+        .args(["--base-url", server.url()])
+        .args(["--customer", "cus_1", "--customer-account", "acct_c"])
+        .args(["--return-url", "https://example.com/back"])
+        .args(["--configuration", "bpc_1", "--locale", "pt-BR"])
+        .args(["--on-behalf-of", "acct_1"])
+        .args(["--expand", "configuration", "--expand", "flow"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout, "https://billing.stripe.com/p/session/test_123\n");
+    assert_eq!(
+        server.single().pairs(),
+        pairs(&[
+            ("customer", "cus_1"),
+            ("customer_account", "acct_c"),
+            ("configuration", "bpc_1"),
+            ("locale", "pt-BR"),
+            ("on_behalf_of", "acct_1"),
+            ("return_url", "https://example.com/back"),
+            ("expand[0]", "configuration"),
+            ("expand[1]", "flow"),
+        ])
     );
 }
 
