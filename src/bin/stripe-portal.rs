@@ -380,23 +380,19 @@ fn session_request(args: &Args) -> Result<(SessionCreateParams, RequestOptions),
         }
         None => SessionCreateParams::new(),
     };
-    if let Some(v) = args.value("--customer") {
-        params = params.customer(v);
-    }
-    if let Some(v) = args.value("--customer-account") {
-        params = params.customer_account(v);
-    }
-    if let Some(v) = args.value("--return-url") {
-        params = params.return_url(v);
-    }
-    if let Some(v) = args.value("--configuration") {
-        params = params.configuration(v);
-    }
-    if let Some(v) = args.value("--locale") {
-        params = params.locale(v);
-    }
-    if let Some(v) = args.value("--on-behalf-of") {
-        params = params.on_behalf_of(v);
+    type Setter = fn(SessionCreateParams, &str) -> SessionCreateParams;
+    let setters: [(&str, Setter); 6] = [
+        ("--customer", |params, v| params.customer(v)),
+        ("--customer-account", |params, v| params.customer_account(v)),
+        ("--return-url", |params, v| params.return_url(v)),
+        ("--configuration", |params, v| params.configuration(v)),
+        ("--locale", |params, v| params.locale(v)),
+        ("--on-behalf-of", |params, v| params.on_behalf_of(v)),
+    ];
+    for (name, set) in setters {
+        if let Some(v) = args.value(name) {
+            params = set(params, v);
+        }
     }
     for field in args.values("--expand") {
         params = params.expand(field);
