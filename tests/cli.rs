@@ -140,6 +140,50 @@ fn sends_every_session_flag_as_its_param() {
 }
 
 #[test]
+fn after_completion_takes_each_kind_with_its_detail_as_written() {
+    let after = "flow_data[after_completion]";
+    for (given, expected) in [
+        ("portal_homepage", vec![("[type]", "portal_homepage")]),
+        (
+            "hosted-confirmation",
+            vec![("[type]", "hosted_confirmation")],
+        ),
+        (
+            "hosted_confirmation:All set: see_you",
+            vec![
+                ("[type]", "hosted_confirmation"),
+                ("[hosted_confirmation][custom_message]", "All set: see_you"),
+            ],
+        ),
+        (
+            "redirect:https://example.com/a_b?c=d",
+            vec![
+                ("[type]", "redirect"),
+                ("[redirect][return_url]", "https://example.com/a_b?c=d"),
+            ],
+        ),
+    ] {
+        let server = TestServer::always(Reply::json(200, session_json(serde_json::Value::Null)));
+        let (code, _, stderr) = run(portal()
+            .env("STRIPE_SECRET_KEY", "sk_test_1")
+            .args(["--base-url", server.url(), "--customer", "cus_1"])
+            .args(["--flow", "customer-update", "--after-completion", given]));
+        assert_eq!(code, 0, "{given}: {stderr}");
+        let sent: Vec<(String, String)> = server
+            .single()
+            .pairs()
+            .into_iter()
+            .filter(|(key, _)| key.starts_with(after))
+            .collect();
+        let expected: Vec<(String, String)> = expected
+            .into_iter()
+            .map(|(key, value)| (format!("{after}{key}"), value.to_owned()))
+            .collect();
+        assert_eq!(sent, expected, "{given}");
+    }
+}
+
+#[test]
 fn reads_params_from_a_json_file_and_prints_the_session() {
     let path = std::env::temp_dir().join(format!("portal-params-{}.json", std::process::id()));
     std::fs::write(
