@@ -458,22 +458,23 @@ fn flow_data(args: &Args) -> Result<Option<FlowData>, Failure> {
     let Some(after) = args.value("--after-completion") else {
         return Ok(Some(data));
     };
-    let after = match after.replace('_', "-").as_str() {
-        "portal-homepage" => AfterCompletion::portal_homepage(),
-        "hosted-confirmation" => AfterCompletion::hosted_confirmation(),
+    // Only the kind before the first `:` may be spelled with `_`: a message or URL is kept as
+    // it is.
+    let (kind, detail) = match after.split_once(':') {
+        Some((kind, detail)) => (kind, Some(detail)),
+        None => (after, None),
+    };
+    let after = match (kind.replace('_', "-").as_str(), detail) {
+        ("portal-homepage", None) => AfterCompletion::portal_homepage(),
+        ("hosted-confirmation", None) => AfterCompletion::hosted_confirmation(),
+        ("hosted-confirmation", Some(message)) => {
+            AfterCompletion::hosted_confirmation_with_message(message)
+        }
+        ("redirect", Some(url)) => AfterCompletion::redirect(url),
         _ => {
-            if let Some(message) = after
-                .strip_prefix("hosted-confirmation:")
-                .or_else(|| after.strip_prefix("hosted_confirmation:"))
-            {
-                AfterCompletion::hosted_confirmation_with_message(message)
-            } else if let Some(url) = after.strip_prefix("redirect:") {
-                AfterCompletion::redirect(url)
-            } else {
-                return Err(usage(format!(
-                    "--after-completion takes portal-homepage, hosted-confirmation[:MESSAGE] or redirect:URL, not {after:?}"
-                )));
-            }
+            return Err(usage(format!(
+                "--after-completion takes portal-homepage, hosted-confirmation[:MESSAGE] or redirect:URL, not {after:?}"
+            )))
         }
     };
     Ok(Some(data.after_completion(after)))
