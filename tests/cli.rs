@@ -204,6 +204,18 @@ fn reads_params_from_a_json_file_and_prints_the_session() {
 }
 
 #[test]
+fn a_params_file_over_1_mib_is_refused_before_sending() {
+    let path = std::env::temp_dir().join(format!("portal-big-{}.json", std::process::id()));
+    // Valid params, but padded past the limit, as /dev/zero or a wrong file would be.
+    let mut text = r#"{"customer": "cus_9"}"#.to_owned();
+    text.push_str(&" ".repeat(1 << 20));
+    std::fs::write(&path, &text).unwrap();
+    let stderr = refused_before_sending(&format!("--params {}", path.display()));
+    std::fs::remove_file(&path).ok();
+    assert!(stderr.contains("larger than 1 MiB"), "{stderr}");
+}
+
+#[test]
 fn flags_that_do_not_apply_to_the_flow_are_refused_before_sending() {
     let stderr = refused_before_sending(
         "--customer cus_1 --flow payment-method-update --subscription sub_1 --quantity 3",

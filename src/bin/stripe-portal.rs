@@ -37,8 +37,8 @@ SESSION OPTIONS:
     --locale LOCALE          the portal's language (auto, en, fr, pt-BR, ...)
     --on-behalf-of ID        the connected account (acct_...) the portal acts for
     --expand FIELD           expand a field of the session (repeatable), e.g. configuration
-    --params FILE            session params from a JSON file in Stripe's shape; the flags
-                             above and below are applied on top of it
+    --params FILE            session params from a JSON file (at most 1 MiB) in Stripe's
+                             shape; the flags above and below are applied on top of it
     --idempotency-key KEY    the Idempotency-Key to send
 
 FLOW OPTIONS (a deep link into one flow; each option only with the flows it names):
@@ -372,12 +372,8 @@ fn check_scopes(args: &Args) -> Result<(), Failure> {
 
 fn session_request(args: &Args) -> Result<(SessionCreateParams, RequestOptions), Failure> {
     let mut params = match args.value("--params") {
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| usage(format!("cannot read {path}: {e}")))?;
-            serde_json::from_str::<SessionCreateParams>(&text)
-                .map_err(|e| usage(format!("{path} is not valid session params: {e}")))?
-        }
+        Some(path) => serde_json::from_slice::<SessionCreateParams>(&read_params_file(path)?)
+            .map_err(|e| usage(format!("{path} is not valid session params: {e}")))?,
         None => SessionCreateParams::new(),
     };
     type Setter = fn(SessionCreateParams, &str) -> SessionCreateParams;
@@ -410,6 +406,24 @@ fn session_request(args: &Args) -> Result<(SessionCreateParams, RequestOptions),
         options = options.idempotency_key(key);
     }
     Ok((params, options))
+}
+
+/// The most of a `--params` file that is read: session params take a few hundred bytes, and
+/// a wrong path (`/dev/zero`, a log) must not fill memory.
+const MAX_PARAMS_FILE: u64 = 1 << 20;
+
+fn read_params_file(path: &str) -> Result<Vec<u8>, Failure> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(MAX_PARAMS_FILE + 1).read_to_end(&mut bytes))
+        .map_err(|e| usage(format!("cannot read {path}: {e}")))?;
+    if bytes.len() as u64 > MAX_PARAMS_FILE {
+        return Err(usage(format!(
+            "{path} is larger than 1 MiB, too large for session params"
+        )));
+    }
+    Ok(bytes)
 }
 
 /// The flow described by the flow flags, if any; [`check_scopes`] has already refused the
