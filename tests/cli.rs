@@ -3,7 +3,6 @@
 
 mod common;
 
-use std::net::TcpListener;
 use std::process::Command;
 
 use common::{pairs, refused_url, run, session_json, user_command, Reply, TestServer};
@@ -16,23 +15,19 @@ fn portal() -> Command {
     user_command(env!("CARGO_BIN_EXE_stripe-portal"))
 }
 
-/// Runs the command line `args` (split at spaces) with a key and a base URL whose listener
-/// fails the test if anything connects: a usage error must exit 2 before any round trip.
+/// Runs the command line `args` (split at spaces) with a key and the base URL of a server
+/// that answers at once, so that a request sent by mistake fails the test quickly: a usage
+/// error must exit 2 before any round trip.
 fn refused_before_sending(args: &str) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.set_nonblocking(true).unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
+    let server = TestServer::always(Reply::json(200, session_json(serde_json::Value::Null)));
     let (code, stdout, stderr) = run(portal()
         .env("STRIPE_SECRET_KEY", "sk_test_1")
-        .args(["--base-url", &url])
+        .args(["--base-url", server.url()])
         .args(args.split(' ')));
     assert_eq!(code, 2, "{args:?}: {stdout}{stderr}");
     assert!(stdout.is_empty(), "{stdout}");
     assert!(stderr.starts_with("error: "), "{stderr}");
-    assert!(
-        listener.accept().is_err(),
-        "{args:?} connected to the server"
-    );
+    assert!(server.requests().is_empty(), "{args:?} sent a request");
     stderr
 }
 
