@@ -363,14 +363,18 @@ impl<'a, S: Sink> Compound<'a, S> {
     }
 }
 
+/// What the top level refuses: only a struct or a map is params.
+fn not_params(what: &str) -> FormError {
+    FormError(format!(
+        "params must be a struct or map at the top level, not {what}"
+    ))
+}
+
 macro_rules! top_level_rejects {
     ($($method:ident($($ty:ty)?) => $what:literal,)*) => {
         $(
             fn $method(self $(, _: $ty)?) -> Result<(), FormError> {
-                Err(FormError(concat!(
-                    "params must be a struct or map at the top level, not ",
-                    $what
-                ).to_owned()))
+                Err(not_params($what))
             }
         )*
     };
@@ -428,9 +432,7 @@ impl<'a, S: Sink> ser::Serializer for TopLevel<'a, S> {
         _: u32,
         _: &'static str,
     ) -> Result<(), FormError> {
-        Err(FormError(
-            "params must be a struct or map at the top level, not an enum value".into(),
-        ))
+        Err(not_params("an enum value"))
     }
 
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
@@ -452,15 +454,11 @@ impl<'a, S: Sink> ser::Serializer for TopLevel<'a, S> {
     }
 
     fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, FormError> {
-        Err(FormError(
-            "params must be a struct or map at the top level, not a sequence".into(),
-        ))
+        Err(not_params("a sequence"))
     }
 
     fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, FormError> {
-        Err(FormError(
-            "params must be a struct or map at the top level, not a tuple".into(),
-        ))
+        Err(not_params("a tuple"))
     }
 
     fn serialize_tuple_struct(
@@ -468,9 +466,7 @@ impl<'a, S: Sink> ser::Serializer for TopLevel<'a, S> {
         _: &'static str,
         _: usize,
     ) -> Result<Self::SerializeTupleStruct, FormError> {
-        Err(FormError(
-            "params must be a struct or map at the top level, not a tuple".into(),
-        ))
+        Err(not_params("a tuple"))
     }
 
     fn serialize_tuple_variant(
@@ -480,9 +476,7 @@ impl<'a, S: Sink> ser::Serializer for TopLevel<'a, S> {
         _: &'static str,
         _: usize,
     ) -> Result<Self::SerializeTupleVariant, FormError> {
-        Err(FormError(
-            "params must be a struct or map at the top level, not a tuple".into(),
-        ))
+        Err(not_params("a tuple"))
     }
 
     fn serialize_map(self, _: Option<usize>) -> Result<Compound<'a, S>, FormError> {
@@ -492,9 +486,7 @@ impl<'a, S: Sink> ser::Serializer for TopLevel<'a, S> {
     fn serialize_struct(self, name: &'static str, _: usize) -> Result<Compound<'a, S>, FormError> {
         let json = JsonToken::of(name);
         if json == Some(JsonToken::Number) {
-            return Err(FormError(
-                "params must be a struct or map at the top level, not a number".into(),
-            ));
+            return Err(not_params("a number"));
         }
         Ok(Compound {
             json,
@@ -509,9 +501,7 @@ impl<'a, S: Sink> ser::Serializer for TopLevel<'a, S> {
         _: &'static str,
         _: usize,
     ) -> Result<Self::SerializeStructVariant, FormError> {
-        Err(FormError(
-            "params must be a struct or map at the top level, not an enum value".into(),
-        ))
+        Err(not_params("an enum value"))
     }
 }
 

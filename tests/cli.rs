@@ -3,10 +3,9 @@
 
 mod common;
 
-use std::net::TcpListener;
 use std::process::Command;
 
-use common::{run, user_command};
+use common::{pairs, refused_url, run, session_json, user_command, Reply, TestServer};
 use stripe_billing_portal::mock::MockServer;
 use stripe_billing_portal::{
     Client, ConfigurationCreateParams, FeaturesParams, InvoiceHistoryParams,
@@ -16,23 +15,19 @@ fn portal() -> Command {
     user_command(env!("CARGO_BIN_EXE_stripe-portal"))
 }
 
-/// Runs the command line `args` (split at spaces) with a key and a base URL whose listener
-/// fails the test if anything connects: a usage error must exit 2 before any round trip.
+/// Runs the command line `args` (split at spaces) with a key and the base URL of a server
+/// that answers at once, so that a request sent by mistake fails the test quickly: a usage
+/// error must exit 2 before any round trip.
 fn refused_before_sending(args: &str) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.set_nonblocking(true).unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
+    let server = TestServer::always(Reply::json(200, session_json(serde_json::Value::Null)));
     let (code, stdout, stderr) = run(portal()
         .env("STRIPE_SECRET_KEY", "sk_test_1")
-        .args(["--base-url", &url])
+        .args(["--base-url", server.url()])
         .args(args.split(' ')));
     assert_eq!(code, 2, "{args:?}: {stdout}{stderr}");
     assert!(stdout.is_empty(), "{stdout}");
     assert!(stderr.starts_with("error: "), "{stderr}");
-    assert!(
-        listener.accept().is_err(),
-        "{args:?} connected to the server"
-    );
+    assert!(server.requests().is_empty(), "{args:?} sent a request");
     stderr
 }
 
@@ -112,6 +107,78 @@ fn sends_every_flag_of_a_confirm_flow() {
 }
 
 #[test]
+fn sends_every_session_flag_as_its_param() {
+    let server = TestServer::always(Reply::json(200, session_json(serde_json::Value::Null)));
+    let (code, stdout, stderr) = run(portal()
+        .env("STRIPE_SECRET_KEY", "sk_test_1")
+        .args(["--base-url", server.url()])
+        .args(["--customer", "cus_1", "--customer-account", "acct_c"])
+        .args(["--return-url", "https://example.com/back"])
+        .args(["--configuration", "bpc_1", "--locale", "pt-BR"])
+        .args(["--on-behalf-of", "acct_1"])
+        .args(["--expand", "configuration", "--expand", "flow"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout, "https://billing.stripe.com/p/session/test_123\n");
+    assert_eq!(
+        server.single().pairs(),
+        pairs(&[
+            ("customer", "cus_1"),
+            ("customer_account", "acct_c"),
+            ("configuration", "bpc_1"),
+            ("locale", "pt-BR"),
+            ("on_behalf_of", "acct_1"),
+            ("return_url", "https://example.com/back"),
+            ("expand[0]", "configuration"),
+            ("expand[1]", "flow"),
+        ])
+    );
+}
+
+#[test]
+fn after_completion_takes_each_kind_with_its_detail_as_written() {
+    let after = "flow_data[after_completion]";
+    for (given, expected) in [
+        ("portal_homepage", vec![("[type]", "portal_homepage")]),
+        (
+            "hosted-confirmation",
+            vec![("[type]", "hosted_confirmation")],
+        ),
+        (
+            "hosted_confirmation:All set: see_you",
+            vec![
+                ("[type]", "hosted_confirmation"),
+                ("[hosted_confirmation][custom_message]", "All set: see_you"),
+            ],
+        ),
+        (
+            "redirect:https://example.com/a_b?c=d",
+            vec![
+                ("[type]", "redirect"),
+                ("[redirect][return_url]", "https://example.com/a_b?c=d"),
+            ],
+        ),
+    ] {
+        let server = TestServer::always(Reply::json(200, session_json(serde_json::Value::Null)));
+        let (code, _, stderr) = run(portal()
+            .env("STRIPE_SECRET_KEY", "sk_test_1")
+            .args(["--base-url", server.url(), "--customer", "cus_1"])
+            .args(["--flow", "customer-update", "--after-completion", given]));
+        assert_eq!(code, 0, "{given}: {stderr}");
+        let sent: Vec<(String, String)> = server
+            .single()
+            .pairs()
+            .into_iter()
+            .filter(|(key, _)| key.starts_with(after))
+            .collect();
+        let expected: Vec<(String, String)> = expected
+            .into_iter()
+            .map(|(key, value)| (format!("{after}{key}"), value.to_owned()))
+            .collect();
+        assert_eq!(sent, expected, "{given}");
+    }
+}
+
+#[test]
 fn reads_params_from_a_json_file_and_prints_the_session() {
     let path = std::env::temp_dir().join(format!("portal-params-{}.json", std::process::id()));
     std::fs::write(
@@ -129,6 +196,18 @@ fn reads_params_from_a_json_file_and_prints_the_session() {
         session["flow"]["subscription_pause"]["subscription"],
         "sub_9"
     );
+}
+
+#[test]
+fn a_params_file_over_1_mib_is_refused_before_sending() {
+    let path = std::env::temp_dir().join(format!("portal-big-{}.json", std::process::id()));
+    // Valid params, but padded past the limit, as /dev/zero or a wrong file would be.
+    let mut text = r#"{"customer": "cus_9"}"#.to_owned();
+    text.push_str(&" ".repeat(1 << 20));
+    std::fs::write(&path, &text).unwrap();
+    let stderr = refused_before_sending(&format!("--params {}", path.display()));
+    std::fs::remove_file(&path).ok();
+    assert!(stderr.contains("larger than 1 MiB"), "{stderr}");
 }
 
 #[test]
@@ -299,12 +378,9 @@ fn mock_says_it_wins_over_a_base_url_and_a_key() {
 
 #[test]
 fn exits_1_when_the_request_fails() {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    drop(listener);
     let (code, _, stderr) = run(portal().env("STRIPE_SECRET_KEY", "sk_test_1").args([
         "--base-url",
-        &url,
+        &refused_url(),
         "--customer",
         "cus_1",
     ]));

@@ -37,8 +37,8 @@ SESSION OPTIONS:
     --locale LOCALE          the portal's language (auto, en, fr, pt-BR, ...)
     --on-behalf-of ID        the connected account (acct_...) the portal acts for
     --expand FIELD           expand a field of the session (repeatable), e.g. configuration
-    --params FILE            session params from a JSON file in Stripe's shape; the flags
-                             above and below are applied on top of it
+    --params FILE            session params from a JSON file (at most 1 MiB) in Stripe's
+                             shape; the flags above and below are applied on top of it
     --idempotency-key KEY    the Idempotency-Key to send
 
 FLOW OPTIONS (a deep link into one flow; each option only with the flows it names):
@@ -372,31 +372,23 @@ fn check_scopes(args: &Args) -> Result<(), Failure> {
 
 fn session_request(args: &Args) -> Result<(SessionCreateParams, RequestOptions), Failure> {
     let mut params = match args.value("--params") {
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| usage(format!("cannot read {path}: {e}")))?;
-            serde_json::from_str::<SessionCreateParams>(&text)
-                .map_err(|e| usage(format!("{path} is not valid session params: {e}")))?
-        }
+        Some(path) => serde_json::from_slice::<SessionCreateParams>(&read_params_file(path)?)
+            .map_err(|e| usage(format!("{path} is not valid session params: {e}")))?,
         None => SessionCreateParams::new(),
     };
-    if let Some(v) = args.value("--customer") {
-        params = params.customer(v);
-    }
-    if let Some(v) = args.value("--customer-account") {
-        params = params.customer_account(v);
-    }
-    if let Some(v) = args.value("--return-url") {
-        params = params.return_url(v);
-    }
-    if let Some(v) = args.value("--configuration") {
-        params = params.configuration(v);
-    }
-    if let Some(v) = args.value("--locale") {
-        params = params.locale(v);
-    }
-    if let Some(v) = args.value("--on-behalf-of") {
-        params = params.on_behalf_of(v);
+    type Setter = fn(SessionCreateParams, &str) -> SessionCreateParams;
+    let setters: [(&str, Setter); 6] = [
+        ("--customer", |params, v| params.customer(v)),
+        ("--customer-account", |params, v| params.customer_account(v)),
+        ("--return-url", |params, v| params.return_url(v)),
+        ("--configuration", |params, v| params.configuration(v)),
+        ("--locale", |params, v| params.locale(v)),
+        ("--on-behalf-of", |params, v| params.on_behalf_of(v)),
+    ];
+    for (name, set) in setters {
+        if let Some(v) = args.value(name) {
+            params = set(params, v);
+        }
     }
     for field in args.values("--expand") {
         params = params.expand(field);
@@ -414,6 +406,24 @@ fn session_request(args: &Args) -> Result<(SessionCreateParams, RequestOptions),
         options = options.idempotency_key(key);
     }
     Ok((params, options))
+}
+
+/// The most of a `--params` file that is read: session params take a few hundred bytes, and
+/// a wrong path (`/dev/zero`, a log) must not fill memory.
+const MAX_PARAMS_FILE: u64 = 1 << 20;
+
+fn read_params_file(path: &str) -> Result<Vec<u8>, Failure> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(MAX_PARAMS_FILE + 1).read_to_end(&mut bytes))
+        .map_err(|e| usage(format!("cannot read {path}: {e}")))?;
+    if bytes.len() as u64 > MAX_PARAMS_FILE {
+        return Err(usage(format!(
+            "{path} is larger than 1 MiB, too large for session params"
+        )));
+    }
+    Ok(bytes)
 }
 
 /// The flow described by the flow flags, if any; [`check_scopes`] has already refused the
@@ -462,22 +472,23 @@ fn flow_data(args: &Args) -> Result<Option<FlowData>, Failure> {
     let Some(after) = args.value("--after-completion") else {
         return Ok(Some(data));
     };
-    let after = match after.replace('_', "-").as_str() {
-        "portal-homepage" => AfterCompletion::portal_homepage(),
-        "hosted-confirmation" => AfterCompletion::hosted_confirmation(),
+    // Only the kind before the first `:` may be spelled with `_`: a message or URL is kept as
+    // it is.
+    let (kind, detail) = match after.split_once(':') {
+        Some((kind, detail)) => (kind, Some(detail)),
+        None => (after, None),
+    };
+    let after = match (kind.replace('_', "-").as_str(), detail) {
+        ("portal-homepage", None) => AfterCompletion::portal_homepage(),
+        ("hosted-confirmation", None) => AfterCompletion::hosted_confirmation(),
+        ("hosted-confirmation", Some(message)) => {
+            AfterCompletion::hosted_confirmation_with_message(message)
+        }
+        ("redirect", Some(url)) => AfterCompletion::redirect(url),
         _ => {
-            if let Some(message) = after
-                .strip_prefix("hosted-confirmation:")
-                .or_else(|| after.strip_prefix("hosted_confirmation:"))
-            {
-                AfterCompletion::hosted_confirmation_with_message(message)
-            } else if let Some(url) = after.strip_prefix("redirect:") {
-                AfterCompletion::redirect(url)
-            } else {
-                return Err(usage(format!(
-                    "--after-completion takes portal-homepage, hosted-confirmation[:MESSAGE] or redirect:URL, not {after:?}"
-                )));
-            }
+            return Err(usage(format!(
+                "--after-completion takes portal-homepage, hosted-confirmation[:MESSAGE] or redirect:URL, not {after:?}"
+            )))
         }
     };
     Ok(Some(data.after_completion(after)))
